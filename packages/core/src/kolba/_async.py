@@ -1,0 +1,51 @@
+"""Running ``async def`` views and hooks from WSGI: one persistent event loop per thread.
+
+Each worker thread gets its own loop the first time it runs a coroutine and keeps it, so
+connections and other loop-bound resources created in one request can be reused by the next
+request on the same thread. A coroutine cannot be run this way from inside a running loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import typing as t
+from functools import wraps
+
+_local = threading.local()
+
+
+def thread_loop() -> asyncio.AbstractEventLoop:
+    """Return this thread's event loop, creating it on first use."""
+    loop: asyncio.AbstractEventLoop | None = getattr(_local, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = asyncio.new_event_loop()
+        _local.loop = loop
+    return loop
+
+
+def async_to_sync(
+    func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]],
+) -> t.Callable[..., t.Any]:
+    """Wrap a coroutine function into a plain function that runs it on the thread's loop."""
+
+    @wraps(func)
+    def run(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        loop = thread_loop()
+        if loop.is_running():
+            raise RuntimeError(
+                f"Cannot run the coroutine function {func.__qualname__!r} synchronously:"
+                " this thread's event loop is already running. Await it instead."
+            )
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            raise RuntimeError(
+                f"Cannot run the coroutine function {func.__qualname__!r} synchronously"
+                " from inside a running event loop. Await it instead."
+            )
+        return loop.run_until_complete(func(*args, **kwargs))
+
+    return run

@@ -1,0 +1,1207 @@
+"""The application object: WSGI entry point, routing, dispatch, responses and error handling.
+
+The per-request path does only what the request needs: the request object, the URL adapter and
+the session are built on first use, static routes are found in a dict, the hook chains of each
+blueprint are computed once, and a plain return value with no hooks to run is written out
+without building a response object.
+"""
+
+from __future__ import annotations
+
+import collections.abc as cabc
+from collections import Counter
+import logging
+import os
+import sys
+import typing as t
+import weakref
+from datetime import timedelta
+from inspect import iscoroutinefunction
+from itertools import chain
+from types import TracebackType
+from urllib.parse import quote
+
+import click
+from werkzeug.datastructures import Headers, ImmutableDict
+from werkzeug.exceptions import (
+    Aborter,
+    BadRequest,
+    BadRequestKeyError,
+    HTTPException,
+    InternalServerError,
+)
+from werkzeug.routing import BuildError, Map, MapAdapter, Rule
+from werkzeug.routing.exceptions import RoutingException
+from werkzeug.sansio.utils import get_host
+from werkzeug.utils import cached_property
+from werkzeug.wrappers import Response as BaseResponse
+
+from . import cli
+from . import signals
+from ._async import async_to_sync
+from .config import Config, ConfigAttribute
+from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
+from .globals import _cv_app, _cv_request, g, request, request_ctx, session
+from .helpers import _split_blueprint_path, get_debug_flag, get_flashed_messages, get_load_dotenv
+from .json.provider import DefaultJSONProvider, JSONProvider
+from .logging import create_logger
+from .scaffold import Scaffold, _endpoint_from_view_func, find_package, setupmethod
+from .sessions import SecureCookieSessionInterface, SessionInterface
+from .templating import DispatchingJinjaLoader, Environment, _default_template_ctx_processor
+from .wrappers import Request, Response
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+
+    from .blueprints import Blueprint
+    from .testing import KolbaClient, KolbaCliRunner
+    from .typing import (
+        AfterRequestCallable,
+        BeforeRequestCallable,
+        ErrorHandlerCallable,
+        ResponseReturnValue,
+        RouteCallable,
+        ShellContextProcessorCallable,
+        TeardownCallable,
+        TemplateFilterCallable,
+        TemplateGlobalCallable,
+        TemplateTestCallable,
+        URLValuePreprocessorCallable,
+    )
+
+T_shell_context_processor = t.TypeVar(
+    "T_shell_context_processor", bound="ShellContextProcessorCallable"
+)
+T_teardown = t.TypeVar("T_teardown", bound="TeardownCallable")
+T_template_filter = t.TypeVar("T_template_filter", bound="TemplateFilterCallable")
+T_template_global = t.TypeVar("T_template_global", bound="TemplateGlobalCallable")
+T_template_test = t.TypeVar("T_template_test", bound="TemplateTestCallable")
+
+
+def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
+    if value is None or isinstance(value, timedelta):
+        return value
+    return timedelta(seconds=value)
+
+
+_HTML = "text/html; charset=utf-8"
+_ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
+
+
+class _Chain:
+    """The hook functions that apply to one blueprint scope, flattened in the order they run."""
+
+    __slots__ = ("after", "before", "blueprints", "preprocessors", "teardown")
+
+    def __init__(self, app: Kolba, blueprint: str | None) -> None:
+        names: list[str] = list(_split_blueprint_path(blueprint)) if blueprint else []
+        self.blueprints = names
+        outer_first: list[str | None] = [None, *reversed(names)]
+        inner_first: list[str | None] = [*names, None]
+        self.preprocessors: tuple[URLValuePreprocessorCallable, ...] = tuple(
+            f for n in outer_first for f in app.url_value_preprocessors.get(n, ())
+        )
+        self.before: tuple[BeforeRequestCallable, ...] = tuple(
+            f for n in outer_first for f in app.before_request_funcs.get(n, ())
+        )
+        self.after: tuple[AfterRequestCallable[t.Any], ...] = tuple(
+            f for n in inner_first for f in reversed(app.after_request_funcs.get(n, ()))
+        )
+        self.teardown: tuple[TeardownCallable, ...] = tuple(
+            f for n in inner_first for f in reversed(app.teardown_request_funcs.get(n, ()))
+        )
+
+
+class Kolba(Scaffold):
+    """The application: create one per app, register views on it, and serve it with WSGI.
+
+    :param import_name: the name of the application package or module (usually ``__name__``);
+        resources (templates, static files, the instance folder) are found relative to it.
+    :param static_url_path: URL prefix of the static route; the static folder's name by default.
+    :param static_folder: folder of static files, relative to ``root_path``; ``None`` disables
+        the static route.
+    :param static_host: host of the static route, required with ``host_matching``.
+    :param host_matching: match rules against the host (``Rule(host=...)``).
+    :param subdomain_matching: match rule subdomains relative to ``SERVER_NAME``.
+    :param template_folder: folder of templates, relative to ``root_path``.
+    :param instance_path: the instance folder; found next to the package by default.
+    :param instance_relative_config: resolve relative config file names in the instance folder.
+    :param root_path: the app's folder, when it cannot be found from ``import_name``.
+    """
+
+    request_class: type[Request] = Request
+    response_class: type[Response] = Response
+    aborter_class = Aborter
+    jinja_environment = Environment
+    app_ctx_globals_class = _AppCtxGlobals
+    config_class = Config
+    url_rule_class = Rule
+    url_map_class = Map
+    json_provider_class: type[JSONProvider] = DefaultJSONProvider
+    test_client_class: type[KolbaClient] | None = None
+    test_cli_runner_class: type[KolbaCliRunner] | None = None
+    session_interface: SessionInterface = SecureCookieSessionInterface()
+    jinja_options: dict[str, t.Any] = {}
+
+    testing = ConfigAttribute[bool]("TESTING")
+    secret_key = ConfigAttribute[str | bytes | None]("SECRET_KEY")
+    permanent_session_lifetime = ConfigAttribute[timedelta](
+        "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta  # type: ignore[arg-type]
+    )
+
+    default_config = ImmutableDict(
+        {
+            "DEBUG": None,
+            "TESTING": False,
+            "PROPAGATE_EXCEPTIONS": None,
+            "SECRET_KEY": None,
+            "SECRET_KEY_FALLBACKS": None,
+            "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
+            "USE_X_SENDFILE": False,
+            "TRUSTED_HOSTS": None,
+            "SERVER_NAME": None,
+            "APPLICATION_ROOT": "/",
+            "SESSION_COOKIE_NAME": "session",
+            "SESSION_COOKIE_DOMAIN": None,
+            "SESSION_COOKIE_PATH": None,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SECURE": False,
+            "SESSION_COOKIE_PARTITIONED": False,
+            "SESSION_COOKIE_SAMESITE": None,
+            "SESSION_REFRESH_EACH_REQUEST": True,
+            "MAX_CONTENT_LENGTH": None,
+            "MAX_FORM_MEMORY_SIZE": 500_000,
+            "MAX_FORM_PARTS": 1_000,
+            "SEND_FILE_MAX_AGE_DEFAULT": None,
+            "TRAP_BAD_REQUEST_ERRORS": None,
+            "TRAP_HTTP_EXCEPTIONS": False,
+            "EXPLAIN_TEMPLATE_LOADING": False,
+            "PREFERRED_URL_SCHEME": "http",
+            "TEMPLATES_AUTO_RELOAD": None,
+            "MAX_COOKIE_SIZE": 4093,
+            "PROVIDE_AUTOMATIC_OPTIONS": True,
+        }
+    )
+
+    def __init__(
+        self,
+        import_name: str,
+        static_url_path: str | None = None,
+        static_folder: str | os.PathLike[str] | None = "static",
+        static_host: str | None = None,
+        host_matching: bool = False,
+        subdomain_matching: bool = False,
+        template_folder: str | os.PathLike[str] | None = "templates",
+        instance_path: str | None = None,
+        instance_relative_config: bool = False,
+        root_path: str | None = None,
+    ) -> None:
+        super().__init__(
+            import_name=import_name,
+            static_folder=static_folder,
+            static_url_path=static_url_path,
+            template_folder=template_folder,
+            root_path=root_path,
+        )
+        if instance_path is None:
+            instance_path = self.auto_find_instance_path()
+        elif not os.path.isabs(instance_path):
+            raise ValueError(
+                "If an instance path is provided it must be absolute. A relative path was"
+                " given instead."
+            )
+        #: The instance folder: configuration and data that are not part of the package.
+        self.instance_path = instance_path
+        #: The configuration dict, filled with :attr:`default_config`.
+        self.config = self.make_config(instance_relative_config)
+        #: What :func:`~kolba.abort` raises with.
+        self.aborter = self.make_aborter()
+        #: The JSON provider: ``app.json.dumps``, ``loads``, ``response``.
+        self.json: JSONProvider = self.json_provider_class(self)
+        #: Handlers called when ``url_for`` cannot build a URL.
+        self.url_build_error_handlers: list[
+            t.Callable[[Exception, str, dict[str, t.Any]], str]
+        ] = []
+        self.teardown_appcontext_funcs: list[TeardownCallable] = []
+        self.shell_context_processors: list[ShellContextProcessorCallable] = []
+        #: Registered blueprints by their registered (dotted) name.
+        self.blueprints: dict[str, Blueprint] = {}
+        #: Per-app state of extensions, by extension name.
+        self.extensions: dict[str, t.Any] = {}
+        #: The URL map: rules and converters (``url_map.converters``).
+        self.url_map = self.url_map_class(host_matching=host_matching)
+        self.subdomain_matching = subdomain_matching
+        self._got_first_request = False
+        self._static_routes: dict[str, list[tuple[Rule, frozenset[str] | None, t.Any]]] | None = (
+            None
+        )
+        self._chains: dict[str | None, _Chain] = {}
+        self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
+        cls = type(self)
+        self._custom_dispatch = any(
+            getattr(cls, n) is not getattr(Kolba, n)
+            for n in (
+                "full_dispatch_request",
+                "preprocess_request",
+                "dispatch_request",
+                "finalize_request",
+                "make_response",
+                "process_response",
+                "handle_user_exception",
+                "create_url_adapter",
+            )
+        )
+
+        self.cli.name = self.name
+        self.template_context_processors[None].append(_default_template_ctx_processor)
+
+        if self.has_static_folder:
+            assert bool(static_host) == host_matching, (
+                "Invalid static_host/host_matching combination"
+            )
+            self_ref = weakref.ref(self)
+            self.add_url_rule(
+                f"{self.static_url_path}/<path:filename>",
+                endpoint="static",
+                host=static_host,
+                view_func=lambda **kw: self_ref().send_static_file(**kw),  # type: ignore[union-attr]
+            )
+
+    # -- setup ------------------------------------------------------------------------------
+
+    def _check_setup_finished(self, f_name: str) -> None:
+        if self._got_first_request:
+            raise AssertionError(
+                f"The setup method '{f_name}' can no longer be called on the application. It"
+                " has already handled its first request, any changes will not be applied"
+                " consistently.\nMake sure all imports, decorators, functions, etc. needed to"
+                " set up the application are done before running it."
+            )
+
+    def _setup_changed(self) -> None:
+        self._static_routes = None
+        self._chains = {}
+        self._sync_cache = {}
+
+    @cached_property
+    def name(self) -> str:  # type: ignore[override]
+        """The app's name: the import name, or the script's name when run as ``__main__``."""
+        if self.import_name == "__main__":
+            fn: str | None = getattr(sys.modules["__main__"], "__file__", None)
+            if fn is None:
+                return "__main__"
+            return os.path.splitext(os.path.basename(fn))[0]
+        return self.import_name
+
+    @cached_property
+    def logger(self) -> logging.Logger:
+        """The ``logging`` logger named after the app; DEBUG level in debug mode."""
+        return create_logger(self)
+
+    @cached_property
+    def jinja_env(self) -> Environment:
+        """The Jinja environment, created on first use from :attr:`jinja_options`."""
+        return self.create_jinja_environment()
+
+    def make_config(self, instance_relative: bool = False) -> Config:
+        """Create the config dict, with :attr:`default_config` and ``DEBUG`` from the env."""
+        root_path = self.instance_path if instance_relative else self.root_path
+        defaults = dict(self.default_config)
+        defaults["DEBUG"] = get_debug_flag()
+        return self.config_class(root_path, defaults)
+
+    def make_aborter(self) -> Aborter:
+        """Create the object :func:`~kolba.abort` raises HTTP exceptions with."""
+        return self.aborter_class()
+
+    def auto_find_instance_path(self) -> str:
+        """Locate the instance folder: ``instance`` next to the package, or
+        ``<prefix>/var/<name>-instance`` for an installed package."""
+        prefix, package_path = find_package(self.import_name)
+        if prefix is None:
+            return os.path.join(package_path, "instance")
+        return os.path.join(prefix, "var", f"{self.name}-instance")
+
+    def open_instance_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = "utf-8"
+    ) -> t.IO[t.AnyStr]:
+        """Open a file in the instance folder (which may be written to)."""
+        path = os.path.join(self.instance_path, resource)
+        if "b" in mode:
+            return open(path, mode)  # noqa: SIM115
+        return open(path, mode, encoding=encoding)  # noqa: SIM115
+
+    @property
+    def debug(self) -> bool:
+        """Debug mode: the ``DEBUG`` config key; set ``KOLBA_DEBUG=1`` to turn it on."""
+        return bool(self.config["DEBUG"])
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self.config["DEBUG"] = value
+        if self.config["TEMPLATES_AUTO_RELOAD"] is None:
+            self.jinja_env.auto_reload = value
+
+    # -- templates --------------------------------------------------------------------------
+
+    def create_jinja_environment(self) -> Environment:
+        """Create the Jinja environment with kolba's globals, loader and autoescaping."""
+        options = dict(self.jinja_options)
+        if "autoescape" not in options:
+            options["autoescape"] = self.select_jinja_autoescape
+        if "auto_reload" not in options:
+            auto_reload = self.config["TEMPLATES_AUTO_RELOAD"]
+            if auto_reload is None:
+                auto_reload = self.debug
+            options["auto_reload"] = auto_reload
+        rv = self.jinja_environment(self, **options)
+        rv.globals.update(
+            url_for=self.url_for,
+            get_flashed_messages=get_flashed_messages,
+            config=self.config,
+            request=request,
+            session=session,
+            g=g,
+        )
+        rv.policies["json.dumps_function"] = self.json.dumps
+        return rv
+
+    def create_global_jinja_loader(self) -> DispatchingJinjaLoader:
+        """The loader that looks in the app's templates, then in each blueprint's."""
+        return DispatchingJinjaLoader(self)
+
+    def select_jinja_autoescape(self, filename: str | None) -> bool:
+        """Autoescape templates from strings and ``.html .htm .xml .xhtml .svg`` files."""
+        if filename is None:
+            return True
+        return filename.endswith((".html", ".htm", ".xml", ".xhtml", ".svg"))
+
+    def update_template_context(self, context: dict[str, t.Any]) -> None:
+        """Add the context processors' values to ``context``; explicit values win."""
+        names: t.Iterable[str | None] = (None,)
+        ctx = _cv_request.get(None)
+        if ctx is not None and ctx.url_rule is not None:
+            blueprint = _blueprint_of(ctx.url_rule.endpoint)
+            if blueprint:
+                names = chain(names, reversed(_split_blueprint_path(blueprint)))
+        orig_ctx = context.copy()
+        for name in names:
+            for func in self.template_context_processors.get(name, ()):
+                context.update(self.ensure_sync(func)())
+        context.update(orig_ctx)
+
+    @setupmethod
+    def template_filter(
+        self, name: str | None = None
+    ) -> t.Callable[[T_template_filter], T_template_filter]:
+        """Decorate a function to register it as a Jinja filter (named ``name`` or its own)."""
+
+        def decorator(f: T_template_filter) -> T_template_filter:
+            self.add_template_filter(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_template_filter(self, f: TemplateFilterCallable, name: str | None = None) -> None:
+        """Register a Jinja filter."""
+        self.jinja_env.filters[name or f.__name__] = f
+
+    @setupmethod
+    def template_test(
+        self, name: str | None = None
+    ) -> t.Callable[[T_template_test], T_template_test]:
+        """Decorate a function to register it as a Jinja test."""
+
+        def decorator(f: T_template_test) -> T_template_test:
+            self.add_template_test(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_template_test(self, f: TemplateTestCallable, name: str | None = None) -> None:
+        """Register a Jinja test."""
+        self.jinja_env.tests[name or f.__name__] = f
+
+    @setupmethod
+    def template_global(
+        self, name: str | None = None
+    ) -> t.Callable[[T_template_global], T_template_global]:
+        """Decorate a function to make it a global in every template."""
+
+        def decorator(f: T_template_global) -> T_template_global:
+            self.add_template_global(f, name=name)
+            return f
+
+        return decorator
+
+    @setupmethod
+    def add_template_global(self, f: TemplateGlobalCallable, name: str | None = None) -> None:
+        """Register a Jinja global."""
+        self.jinja_env.globals[name or f.__name__] = f
+
+    # -- registration -----------------------------------------------------------------------
+
+    @setupmethod
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: RouteCallable | None = None,
+        provide_automatic_options: bool | None = None,
+        **options: t.Any,
+    ) -> None:
+        """Register a URL rule; the endpoint defaults to the view function's name.
+
+        ``methods`` is case-insensitive and defaults to the view's ``methods`` attribute or
+        ``["GET"]``; HEAD comes with GET and OPTIONS is answered automatically unless
+        ``provide_automatic_options`` (or ``PROVIDE_AUTOMATIC_OPTIONS``) is false. Registering
+        a different function under an existing endpoint is an error.
+        """
+        if endpoint is None:
+            endpoint = _endpoint_from_view_func(view_func)  # type: ignore[arg-type]
+        options["endpoint"] = endpoint
+        methods = options.pop("methods", None)
+        if methods is None:
+            methods = getattr(view_func, "methods", None) or ("GET",)
+        if isinstance(methods, str):
+            raise TypeError(
+                "Allowed methods must be a list of strings, for example:"
+                ' @app.route(..., methods=["POST"])'
+            )
+        methods = {item.upper() for item in methods}
+        required_methods: set[str] = set(getattr(view_func, "required_methods", ()))
+        if provide_automatic_options is None:
+            provide_automatic_options = getattr(view_func, "provide_automatic_options", None)
+        if provide_automatic_options is None:
+            if "OPTIONS" not in methods and self.config["PROVIDE_AUTOMATIC_OPTIONS"]:
+                provide_automatic_options = True
+                required_methods.add("OPTIONS")
+            else:
+                provide_automatic_options = False
+        methods |= required_methods
+        rule_obj = self.url_rule_class(rule, methods=methods, **options)
+        rule_obj.provide_automatic_options = provide_automatic_options  # type: ignore[attr-defined]
+        self.url_map.add(rule_obj)
+        if view_func is not None:
+            old_func = self.view_functions.get(endpoint)
+            if old_func is not None and old_func != view_func:
+                raise AssertionError(
+                    "View function mapping is overwriting an existing endpoint function:"
+                    f" {endpoint}"
+                )
+            self.view_functions[endpoint] = view_func
+
+    @setupmethod
+    def register_blueprint(self, blueprint: Blueprint, **options: t.Any) -> None:
+        """Register a blueprint; ``url_prefix``, ``subdomain``, ``url_defaults`` and ``name``
+        override the blueprint's own values for this registration."""
+        blueprint.register(self, options)
+
+    def iter_blueprints(self) -> t.ValuesView[Blueprint]:
+        """The registered blueprints, in registration order."""
+        return self.blueprints.values()
+
+    @setupmethod
+    def teardown_appcontext(self, f: T_teardown) -> T_teardown:
+        """Run ``f(exc)`` when the app context is popped (after every request, too)."""
+        self.teardown_appcontext_funcs.append(f)
+        return f
+
+    @setupmethod
+    def shell_context_processor(
+        self, f: T_shell_context_processor
+    ) -> T_shell_context_processor:
+        """Register ``f``, returning a dict, to add names to ``kolba shell``."""
+        self.shell_context_processors.append(f)
+        return f
+
+    def make_shell_context(self) -> dict[str, t.Any]:
+        """The namespace of ``kolba shell``: ``app``, ``g`` and what processors add."""
+        rv: dict[str, t.Any] = {"app": self, "g": g}
+        for processor in self.shell_context_processors:
+            rv.update(processor())
+        return rv
+
+    # -- errors -----------------------------------------------------------------------------
+
+    def _find_error_handler(
+        self, e: Exception, blueprints: list[str]
+    ) -> ErrorHandlerCallable | None:
+        exc_class, code = self._get_exc_class_and_code(type(e))
+        names = (*blueprints, None)
+        for c in (code, None) if code is not None else (None,):
+            for name in names:
+                scope = self.error_handler_spec.get(name)
+                if not scope:
+                    continue
+                handler_map = scope.get(c)
+                if not handler_map:
+                    continue
+                for cls in exc_class.__mro__:
+                    handler = handler_map.get(cls)
+                    if handler is not None:
+                        return handler
+        return None
+
+    def _current_blueprints(self) -> list[str]:
+        ctx = _cv_request.get(None)
+        if ctx is None:
+            return []
+        return self._chain(ctx).blueprints
+
+    def handle_http_exception(self, e: HTTPException) -> HTTPException | ResponseReturnValue:
+        """Handle an HTTP exception with its registered handler, or return it as a response."""
+        if e.code is None:
+            return e
+        if isinstance(e, RoutingException):
+            return e
+        handler = self._find_error_handler(e, self._current_blueprints())
+        if handler is None:
+            return e
+        return self.ensure_sync(handler)(e)  # type: ignore[no-any-return]
+
+    def trap_http_exception(self, e: Exception) -> bool:
+        """Whether an HTTP exception should propagate instead of becoming a response."""
+        if self.config["TRAP_HTTP_EXCEPTIONS"]:
+            return True
+        trap_bad_request = self.config["TRAP_BAD_REQUEST_ERRORS"]
+        if trap_bad_request is None and self.debug and isinstance(e, BadRequestKeyError):
+            return True
+        if trap_bad_request:
+            return isinstance(e, BadRequest)
+        return False
+
+    def handle_user_exception(self, e: Exception) -> HTTPException | ResponseReturnValue:
+        """Handle an exception raised by a view or hook with a registered error handler.
+
+        HTTP exceptions go to :meth:`handle_http_exception`; anything unhandled is re-raised.
+        """
+        if isinstance(e, BadRequestKeyError) and (
+            self.debug or self.config["TRAP_BAD_REQUEST_ERRORS"]
+        ):
+            e.show_exception = True
+        if isinstance(e, HTTPException) and not self.trap_http_exception(e):
+            return self.handle_http_exception(e)
+        handler = self._find_error_handler(e, self._current_blueprints())
+        if handler is None:
+            raise
+        return self.ensure_sync(handler)(e)  # type: ignore[no-any-return]
+
+    def handle_exception(self, e: Exception) -> Response:
+        """Turn an unhandled exception into a 500 response, or re-raise it when exceptions
+        propagate (``PROPAGATE_EXCEPTIONS``, testing or debug mode).
+
+        The 500 handler receives an ``InternalServerError`` whose ``original_exception`` is
+        the exception that was raised.
+        """
+        exc_info = sys.exc_info()
+        if signals.got_request_exception.receivers:
+            signals.got_request_exception.send(self, _async_wrapper=self.ensure_sync, exception=e)
+        propagate = self.config["PROPAGATE_EXCEPTIONS"]
+        if propagate is None:
+            propagate = self.testing or self.debug
+        if propagate:
+            if exc_info[1] is e:
+                raise
+            raise e
+        self.log_exception(exc_info)
+        server_error: InternalServerError | ResponseReturnValue
+        server_error = InternalServerError(original_exception=e)
+        handler = self._find_error_handler(server_error, self._current_blueprints())
+        if handler is not None:
+            server_error = self.ensure_sync(handler)(server_error)
+        return self.finalize_request(server_error, from_error_handler=True)
+
+    def log_exception(
+        self,
+        exc_info: tuple[type, BaseException, TracebackType] | tuple[None, None, None],
+    ) -> None:
+        """Log an unhandled exception to :attr:`logger`."""
+        self.logger.error(
+            f"Exception on {request.path} [{request.method}]", exc_info=exc_info
+        )
+
+    def should_ignore_error(self, error: BaseException | None) -> bool:
+        """Return true to hide ``error`` from the teardown functions."""
+        return False
+
+    # -- dispatch ---------------------------------------------------------------------------
+
+    def _static_table(self) -> dict[str, list[tuple[Rule, frozenset[str] | None, t.Any]]]:
+        """Build the path -> rules table for rules without variables (once per setup)."""
+        table: dict[str, list[tuple[Rule, frozenset[str] | None, t.Any]]] = {}
+        if self.url_map.host_matching or self.subdomain_matching:
+            self._static_routes = table
+            return table
+        rules = list(self.url_map.iter_rules())
+        rule_count = Counter(r.endpoint for r in rules)
+        # werkzeug redirects between rules of one endpoint that differ by defaults; leave
+        # those endpoints to werkzeug's matcher.
+        with_defaults = {r.endpoint for r in rules if r.defaults}
+        for rule in rules:
+            if (
+                "<" in rule.rule
+                or rule.redirect_to is not None
+                or rule.subdomain
+                or rule.host
+                or rule.build_only
+                or rule.websocket
+                or (rule.endpoint in with_defaults and rule_count[rule.endpoint] > 1)
+            ):
+                continue
+            key = rule.rule.encode().decode("latin-1")
+            methods = frozenset(rule.methods) if rule.methods is not None else None
+            table.setdefault(key, []).append((rule, methods, rule.defaults))
+        self._static_routes = table
+        return table
+
+    def _match(self, ctx: RequestContext) -> None:
+        """Match the request: static paths through a dict, the rest through werkzeug."""
+        ctx._matched = True
+        environ = ctx.environ
+        if self.config["TRUSTED_HOSTS"] is None:
+            table = self._static_routes
+            if table is None:
+                table = self._static_table()
+            rules = table.get(environ.get("PATH_INFO", ""))
+            if rules is not None:
+                method = environ.get("REQUEST_METHOD", "GET")
+                for rule, methods, defaults in rules:
+                    if methods is None or method in methods:
+                        ctx.url_rule = rule
+                        ctx.view_args = dict(defaults) if defaults else {}
+                        if ctx._request is not None:
+                            ctx._request.url_rule = rule
+                            ctx._request.view_args = ctx.view_args
+                        return
+        try:
+            adapter = ctx.url_adapter
+            if adapter is None:
+                return
+            rule, args = adapter.match(return_rule=True)
+            ctx.url_rule = rule
+            ctx.view_args = args
+        except HTTPException as e:
+            ctx.routing_exception = e
+        if ctx._request is not None:
+            ctx._request.url_rule = ctx.url_rule
+            ctx._request.view_args = ctx.view_args
+            ctx._request.routing_exception = ctx.routing_exception
+
+    def _chain(self, ctx: RequestContext) -> _Chain:
+        rule = ctx.url_rule
+        endpoint = rule.endpoint if rule is not None else None
+        chain_ = self._chains.get(endpoint)
+        if chain_ is None:
+            blueprint = _blueprint_of(endpoint) if endpoint else None
+            chain_ = self._chains[endpoint] = _Chain(self, blueprint)
+        return chain_
+
+    def raise_routing_exception(self, request: Request) -> t.NoReturn:
+        """Raise the exception matching produced (404, 405 or a redirect)."""
+        raise request.routing_exception  # type: ignore[misc]
+
+    def dispatch_request(self) -> ResponseReturnValue:
+        """Call the view of the matched rule (or answer OPTIONS) and return its value."""
+        return self._dispatch(_cv_request.get())
+
+    def _dispatch(self, ctx: RequestContext) -> ResponseReturnValue:
+        req = ctx._request
+        if req is not None:
+            if req.routing_exception is not None:
+                self.raise_routing_exception(req)
+            rule = req.url_rule
+            view_args = req.view_args
+        else:
+            if ctx.routing_exception is not None:
+                raise ctx.routing_exception
+            rule = ctx.url_rule
+            view_args = ctx.view_args
+        if rule is None:
+            raise InternalServerError("The request did not match any rule.")
+        if (
+            getattr(rule, "provide_automatic_options", False)
+            and ctx.environ.get("REQUEST_METHOD") == "OPTIONS"
+        ):
+            return self.make_default_options_response()
+        view = self.view_functions[rule.endpoint]
+        sync = self._sync_cache.get(view)
+        if sync is None:
+            sync = self._sync_cache[view] = self.ensure_sync(view)
+        return sync(**view_args)  # type: ignore[no-any-return,arg-type]
+
+    def preprocess_request(self) -> ResponseReturnValue | None:
+        """Run the URL value preprocessors and ``before_request`` functions that apply.
+
+        A value returned by a ``before_request`` function stops the chain and is used as the
+        response; the view is not called.
+        """
+        return self._preprocess(_cv_request.get())
+
+    def _preprocess(self, ctx: RequestContext) -> ResponseReturnValue | None:
+        chain_ = self._chain(ctx)
+        if chain_.preprocessors:
+            endpoint = ctx.url_rule.endpoint if ctx.url_rule is not None else None
+            view_args = ctx._request.view_args if ctx._request is not None else ctx.view_args
+            for url_func in chain_.preprocessors:
+                url_func(endpoint, view_args)
+        for before_func in chain_.before:
+            rv = self.ensure_sync(before_func)()
+            if rv is not None:
+                return rv  # type: ignore[no-any-return]
+        return None
+
+    def full_dispatch_request(self) -> Response:
+        """Run the hooks and the view for the current request and return the response."""
+        return self._full_dispatch(_cv_request.get(), False)  # type: ignore[return-value]
+
+    def _full_dispatch(self, ctx: RequestContext, raw: bool) -> Response | tuple[bytes, str]:
+        self._got_first_request = True
+        custom = self._custom_dispatch
+        try:
+            if signals.request_started.receivers:
+                signals.request_started.send(self, _async_wrapper=self.ensure_sync)
+            chain_ = self._chain(ctx)
+            rv = None
+            if custom:
+                rv = self.preprocess_request()
+                if rv is None:
+                    rv = self.dispatch_request()
+            else:
+                if chain_.before or chain_.preprocessors:
+                    rv = self._preprocess(ctx)
+                if rv is None:
+                    rv = self._dispatch(ctx)
+        except Exception as e:
+            rv = self.handle_user_exception(e)
+        if (
+            raw
+            and not custom
+            and ctx._session is None
+            and not ctx._after_request_functions
+            and not chain_.after
+            and not signals.request_finished.receivers
+            and self.response_class is Response
+        ):
+            cls = rv.__class__
+            if cls is str:
+                return rv.encode(), _HTML  # type: ignore[union-attr]
+            if (cls is dict or cls is list) and type(self.json) is DefaultJSONProvider:
+                json = self.json
+                if json._pretty():
+                    body = json.dumps(rv, indent=2)
+                else:
+                    body = json.dumps(rv, separators=(",", ":"))
+                return f"{body}\n".encode(), json.mimetype
+        return self.finalize_request(rv)
+
+    def finalize_request(
+        self, rv: ResponseReturnValue | HTTPException, from_error_handler: bool = False
+    ) -> Response:
+        """Make a response from a view's value, run the after-request processing and send
+        ``request_finished``."""
+        response = self.make_response(rv)
+        try:
+            response = self.process_response(response)
+            if signals.request_finished.receivers:
+                signals.request_finished.send(
+                    self, _async_wrapper=self.ensure_sync, response=response
+                )
+        except Exception:
+            if not from_error_handler:
+                raise
+            self.logger.exception(
+                "Request finalizing failed with an error while handling an error"
+            )
+        return response
+
+    def make_default_options_response(self) -> Response:
+        """The automatic answer to OPTIONS: an empty response with ``Allow``."""
+        adapter = request_ctx.url_adapter
+        methods = adapter.allowed_methods()  # type: ignore[union-attr]
+        rv = self.response_class()
+        rv.allow.update(methods)
+        return rv
+
+    def process_response(self, response: Response) -> Response:
+        """Run ``after_this_request`` and ``after_request`` functions, then save the session
+        (only when it was used)."""
+        ctx = _cv_request.get()
+        for func in ctx._after_request_functions:
+            response = self.ensure_sync(func)(response)
+        for func in self._chain(ctx).after:
+            response = self.ensure_sync(func)(response)
+        sess = ctx._session
+        if sess is not None and not self.session_interface.is_null_session(sess):
+            self.session_interface.save_session(self, sess, response)
+        return response
+
+    def do_teardown_request(self, exc: BaseException | None = _sentinel) -> None:
+        """Run the ``teardown_request`` functions that apply, then send
+        ``request_tearing_down``."""
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        ctx = _cv_request.get()
+        for func in self._chain(ctx).teardown:
+            self.ensure_sync(func)(exc)
+        if signals.request_tearing_down.receivers:
+            signals.request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
+
+    def do_teardown_appcontext(self, exc: BaseException | None = _sentinel) -> None:
+        """Run the ``teardown_appcontext`` functions, then send ``appcontext_tearing_down``."""
+        if exc is _sentinel:
+            exc = sys.exc_info()[1]
+        for func in reversed(self.teardown_appcontext_funcs):
+            self.ensure_sync(func)(exc)
+        if signals.appcontext_tearing_down.receivers:
+            signals.appcontext_tearing_down.send(
+                self, _async_wrapper=self.ensure_sync, exc=exc
+            )
+
+    def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        """Return ``func``, wrapped to run on this thread's event loop if it is a coroutine
+        function."""
+        if iscoroutinefunction(func):
+            return self.async_to_sync(func)
+        return func
+
+    def async_to_sync(
+        self, func: t.Callable[..., t.Coroutine[t.Any, t.Any, t.Any]]
+    ) -> t.Callable[..., t.Any]:
+        """Wrap a coroutine function so that calling it runs it to completion."""
+        return async_to_sync(func)
+
+    # -- responses --------------------------------------------------------------------------
+
+    def make_response(self, rv: ResponseReturnValue | HTTPException) -> Response:
+        """Turn a view's return value into a response object.
+
+        Accepts a response, ``str``/``bytes``, a ``dict`` or ``list`` (JSON), an iterator
+        (streamed), a WSGI callable, or a tuple ``(body, status)``, ``(body, headers)`` or
+        ``(body, status, headers)``.
+        """
+        status: t.Any = None
+        headers: t.Any = None
+        if isinstance(rv, tuple):
+            len_rv = len(rv)
+            if len_rv == 3:
+                rv, status, headers = rv  # type: ignore[misc]
+            elif len_rv == 2:
+                if isinstance(rv[1], Headers | dict | tuple | list):
+                    rv, headers = rv
+                else:
+                    rv, status = rv  # type: ignore[assignment,misc]
+            else:
+                raise TypeError(
+                    "The view function did not return a valid response tuple. The tuple"
+                    " must have the form (body, status, headers), (body, status), or"
+                    " (body, headers)."
+                )
+        if rv is None:
+            raise TypeError(
+                f"The view function for {request.endpoint!r} did not return a valid"
+                " response. The function either returned None or ended without a return"
+                " statement."
+            )
+        if not isinstance(rv, self.response_class):
+            if isinstance(rv, str | bytes | bytearray) or isinstance(rv, cabc.Iterator):
+                rv = self.response_class(rv, status=status, headers=headers)  # type: ignore[arg-type]
+                status = headers = None
+            elif isinstance(rv, dict | list):
+                rv = self.json.response(rv)
+            elif isinstance(rv, BaseResponse) or callable(rv):
+                try:
+                    rv = self.response_class.force_type(rv, request.environ)  # type: ignore[arg-type]
+                except TypeError as e:
+                    raise TypeError(
+                        f"{e}\nThe view function did not return a valid response. The return"
+                        " type must be a string, dict, list, tuple with headers or status,"
+                        " Response instance, or WSGI callable, but it was a"
+                        f" {type(rv).__name__}."
+                    ).with_traceback(sys.exc_info()[2]) from None
+            else:
+                raise TypeError(
+                    "The view function did not return a valid response. The return type"
+                    " must be a string, dict, list, tuple with headers or status, Response"
+                    " instance, or WSGI callable, but it was a"
+                    f" {type(rv).__name__}."
+                )
+        rv = t.cast(Response, rv)
+        if status is not None:
+            if isinstance(status, str | bytes | bytearray):
+                rv.status = status  # type: ignore[assignment]
+            else:
+                rv.status_code = status
+        if headers:
+            rv.headers.update(headers)
+        return rv
+
+    def redirect(self, location: str, code: int = 302) -> BaseResponse:
+        """Return a redirect response; used by :func:`kolba.redirect`."""
+        from werkzeug.utils import redirect as _redirect
+
+        return _redirect(location, code=code, Response=self.response_class)
+
+    # -- URLs -------------------------------------------------------------------------------
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        """Bind the URL map to a request, or to ``SERVER_NAME`` outside a request.
+
+        ``TRUSTED_HOSTS`` is checked here: an untrusted Host header gives 400.
+        """
+        if request is not None:
+            return self._bind_environ(request.environ)
+        if self.config["SERVER_NAME"] is not None:
+            return self.url_map.bind(
+                self.config["SERVER_NAME"],
+                script_name=self.config["APPLICATION_ROOT"],
+                url_scheme=self.config["PREFERRED_URL_SCHEME"],
+            )
+        return None
+
+    def _bind_environ(self, environ: WSGIEnvironment) -> MapAdapter:
+        trusted_hosts = self.config["TRUSTED_HOSTS"]
+        if trusted_hosts is not None:
+            get_host(
+                environ.get("wsgi.url_scheme", "http"),
+                environ.get("HTTP_HOST"),
+                (environ.get("SERVER_NAME", ""), int(environ.get("SERVER_PORT") or 80)),
+                trusted_hosts,
+            )
+        subdomain = None
+        server_name = self.config["SERVER_NAME"]
+        if self.url_map.host_matching:
+            server_name = None
+        elif not self.subdomain_matching:
+            subdomain = self.url_map.default_subdomain or ""
+        return self.url_map.bind_to_environ(
+            environ, server_name=server_name, subdomain=subdomain
+        )
+
+    def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
+        """Call the ``url_defaults`` functions that apply to ``endpoint`` on ``values``."""
+        names: t.Iterable[str | None] = (None,)
+        if "." in endpoint:
+            names = chain(names, reversed(_split_blueprint_path(endpoint.rpartition(".")[0])))
+        for name in names:
+            for func in self.url_default_functions.get(name, ()):
+                func(endpoint, values)
+
+    def handle_url_build_error(
+        self, error: BuildError, endpoint: str, values: dict[str, t.Any]
+    ) -> str:
+        """Give :attr:`url_build_error_handlers` a chance to build the URL, else re-raise."""
+        for handler in self.url_build_error_handlers:
+            try:
+                rv = handler(error, endpoint, values)
+            except BuildError as e:
+                error = e
+            else:
+                if rv is not None:
+                    return rv
+        if error is sys.exc_info()[1]:
+            raise
+        raise error
+
+    def url_for(
+        self,
+        /,
+        endpoint: str,
+        *,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        _external: bool | None = None,
+        **values: t.Any,
+    ) -> str:
+        """Build a URL for ``endpoint``; see :func:`kolba.url_for`."""
+        req_ctx = _cv_request.get(None)
+        if req_ctx is not None:
+            url_adapter = req_ctx.url_adapter
+            blueprint_name = _blueprint_of(req_ctx.url_rule.endpoint) if req_ctx.url_rule else None
+            if endpoint[:1] == ".":
+                if blueprint_name:
+                    endpoint = f"{blueprint_name}{endpoint}"
+                else:
+                    endpoint = endpoint[1:]
+            if _external is None:
+                _external = _scheme is not None
+        else:
+            app_ctx = _cv_app.get(None)
+            if app_ctx is not None:
+                url_adapter = app_ctx.url_adapter
+            else:
+                url_adapter = self.create_url_adapter(None)
+            if url_adapter is None:
+                raise RuntimeError(
+                    "Unable to build URLs outside an active request without 'SERVER_NAME'"
+                    " configured. Also configure 'APPLICATION_ROOT' and"
+                    " 'PREFERRED_URL_SCHEME' as needed."
+                )
+            if _external is None:
+                _external = True
+        if _scheme is not None and not _external:
+            raise ValueError("When specifying '_scheme', '_external' must be True.")
+        self.inject_url_defaults(endpoint, values)
+        try:
+            rv = url_adapter.build(  # type: ignore[union-attr]
+                endpoint,
+                values,
+                method=_method,
+                url_scheme=_scheme,
+                force_external=_external,
+            )
+        except BuildError as error:
+            values.update(_anchor=_anchor, _method=_method, _scheme=_scheme, _external=_external)
+            return self.handle_url_build_error(error, endpoint, values)
+        if _anchor is not None:
+            rv = f"{rv}#{quote(_anchor, safe=_ANCHOR_SAFE)}"
+        return rv
+
+    # -- contexts ---------------------------------------------------------------------------
+
+    def app_context(self) -> AppContext:
+        """Create an app context; use it with ``with`` to make ``current_app`` and ``g`` work."""
+        return AppContext(self)
+
+    def request_context(self, environ: WSGIEnvironment) -> RequestContext:
+        """Create a request context for a WSGI environ."""
+        return RequestContext(self, environ)
+
+    def test_request_context(self, *args: t.Any, **kwargs: t.Any) -> RequestContext:
+        """Create a request context from the arguments of werkzeug's ``EnvironBuilder``
+        (path, method, data, json, headers, query_string ...), for tests and scripts."""
+        from .testing import EnvironBuilder
+
+        builder = EnvironBuilder(self, *args, **kwargs)
+        try:
+            return self.request_context(builder.get_environ())
+        finally:
+            builder.close()
+
+    def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> KolbaClient:
+        """Create a test client; ``with client:`` keeps the last request's context."""
+        cls = self.test_client_class
+        if cls is None:
+            from .testing import KolbaClient as cls
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)  # type: ignore[no-any-return]
+
+    def test_cli_runner(self, **kwargs: t.Any) -> KolbaCliRunner:
+        """Create a click runner that invokes this app's CLI commands."""
+        cls = self.test_cli_runner_class
+        if cls is None:
+            from .testing import KolbaCliRunner as cls
+        return cls(self, **kwargs)  # type: ignore[no-any-return]
+
+    # -- serving ----------------------------------------------------------------------------
+
+    def run(
+        self,
+        host: str | None = None,
+        port: int | None = None,
+        debug: bool | None = None,
+        load_dotenv: bool = True,
+        **options: t.Any,
+    ) -> None:
+        """Serve the app with werkzeug's development server (not for production).
+
+        :param host: the interface, ``127.0.0.1`` by default (``SERVER_NAME``'s host if set).
+        :param port: the port, 5000 by default (``SERVER_NAME``'s port if set).
+        :param debug: turn debug mode (reloader and debugger) on or off.
+        :param load_dotenv: load ``.env`` and ``.kolbaenv`` files first.
+        :param options: passed to ``werkzeug.serving.run_simple`` (``threaded`` defaults to
+            true; ``ssl_context``, ``use_reloader`` ...).
+        """
+        if os.environ.get("KOLBA_RUN_FROM_CLI") == "true":
+            from werkzeug.serving import is_running_from_reloader
+
+            if not is_running_from_reloader():
+                click.secho(
+                    " * Ignoring a call to 'app.run()' that would block the current 'kolba'"
+                    " CLI command.\n   Only call 'app.run()' in an 'if __name__ =="
+                    ' "__main__"\' guard.',
+                    fg="red",
+                )
+            return
+        if get_load_dotenv(load_dotenv):
+            cli.load_dotenv()
+            if "KOLBA_DEBUG" in os.environ or "FLASK_DEBUG" in os.environ:
+                self.debug = get_debug_flag()
+        if debug is not None:
+            self.debug = bool(debug)
+        server_name = self.config.get("SERVER_NAME")
+        sn_host = sn_port = None
+        if server_name:
+            sn_host, _, sn_port = server_name.partition(":")
+        if not host:
+            host = sn_host or "127.0.0.1"
+        if port or port == 0:
+            port = int(port)
+        elif sn_port:
+            port = int(sn_port)
+        else:
+            port = 5000
+        options.setdefault("use_reloader", self.debug)
+        options.setdefault("use_debugger", self.debug)
+        options.setdefault("threaded", True)
+        cli.show_server_banner(self.debug, self.name)
+
+        from werkzeug.serving import run_simple
+
+        try:
+            run_simple(host, port, self, **options)
+        finally:
+            self._got_first_request = False
+
+    def wsgi_app(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> cabc.Iterable[bytes]:
+        """The WSGI application; wrap this (not the app) to add WSGI middleware:
+        ``app.wsgi_app = Middleware(app.wsgi_app)``."""
+        ctx = RequestContext(self, environ)
+        error: BaseException | None = None
+        try:
+            try:
+                ctx.push()
+                if self._custom_dispatch:
+                    rv: t.Any = self.full_dispatch_request()
+                else:
+                    rv = self._full_dispatch(ctx, True)
+            except Exception as e:
+                error = e
+                rv = self.handle_exception(e)
+            except:  # noqa: E722
+                error = sys.exc_info()[1]
+                raise
+            if rv.__class__ is tuple:
+                body, content_type = rv
+                start_response(
+                    "200 OK",
+                    [("Content-Type", content_type), ("Content-Length", str(len(body)))],
+                )
+                if environ.get("REQUEST_METHOD") == "HEAD":
+                    return []
+                return [body]
+            return rv(environ, start_response)  # type: ignore[no-any-return]
+        finally:
+            if "werkzeug.debug.preserve_context" in environ:
+                environ["werkzeug.debug.preserve_context"](_cv_app.get())
+                environ["werkzeug.debug.preserve_context"](_cv_request.get())
+            if error is not None and self.should_ignore_error(error):
+                error = None
+            ctx.pop(error)
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> cabc.Iterable[bytes]:
+        """The WSGI server calls this; it calls :meth:`wsgi_app`, which middleware may wrap."""
+        return self.wsgi_app(environ, start_response)
+
+
+def _blueprint_of(endpoint: str | None) -> str | None:
+    if endpoint and "." in endpoint:
+        return endpoint.rpartition(".")[0]
+    return None
+

@@ -1,0 +1,41 @@
+"""The context variables behind kolba's context-local proxies.
+
+``current_app``, ``g``, ``request`` and ``session`` resolve against the innermost pushed context.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from contextvars import ContextVar
+
+from werkzeug.local import LocalProxy
+
+if t.TYPE_CHECKING:
+    from .app import Kolba
+    from .ctx import AppContext, RequestContext, _AppCtxGlobals
+    from .sessions import SessionMixin
+    from .wrappers import Request
+
+_no_app_msg = """\
+Working outside of application context.
+
+This typically means that you attempted to use functionality that needed the current
+application. To solve this, set up an application context with app.app_context().\
+"""
+_no_req_msg = """\
+Working outside of request context.
+
+This typically means that you attempted to use functionality that needed an active HTTP
+request. Use app.test_request_context() to set up a request context while testing.\
+"""
+
+_cv_app: ContextVar[AppContext] = ContextVar("kolba.app_ctx")
+_cv_request: ContextVar[RequestContext] = ContextVar("kolba.request_ctx")
+
+app_ctx: AppContext = LocalProxy(_cv_app, unbound_message=_no_app_msg)  # type: ignore[assignment]
+current_app: Kolba = LocalProxy(_cv_app, "app", unbound_message=_no_app_msg)  # type: ignore[assignment]
+g: _AppCtxGlobals = LocalProxy(_cv_app, "g", unbound_message=_no_app_msg)  # type: ignore[assignment]
+
+request_ctx: RequestContext = LocalProxy(_cv_request, unbound_message=_no_req_msg)  # type: ignore[assignment]
+request: Request = LocalProxy(_cv_request, "request", unbound_message=_no_req_msg)  # type: ignore[assignment]
+session: SessionMixin = LocalProxy(_cv_request, "session", unbound_message=_no_req_msg)  # type: ignore[assignment]

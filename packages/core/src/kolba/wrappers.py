@@ -1,0 +1,131 @@
+"""The request and response objects: werkzeug's, with kolba's routing and config attached.
+
+Limits such as ``MAX_CONTENT_LENGTH`` are read from the current app's config.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from werkzeug.exceptions import BadRequest
+from werkzeug.wrappers import Request as _WRequest
+from werkzeug.wrappers import Response as _WResponse
+
+from . import json
+from .globals import _cv_app
+from .helpers import _split_blueprint_path
+
+if t.TYPE_CHECKING:
+    from werkzeug.exceptions import HTTPException
+    from werkzeug.routing import Rule
+
+
+class Request(_WRequest):
+    """The request object used by default in kolba.
+
+    Adds the matched :attr:`url_rule` and :attr:`view_args`, the :attr:`endpoint` and
+    :attr:`blueprint` names, and size limits taken from the app's config.
+    """
+
+    json_module: t.Any = json
+
+    #: The rule that matched the request, or ``None`` when matching failed.
+    url_rule: Rule | None = None
+    #: The arguments matched from the URL, or ``None`` when matching failed.
+    view_args: dict[str, t.Any] | None = None
+    #: The HTTP exception raised while matching (404, 405, a redirect), if any.
+    routing_exception: HTTPException | None = None
+
+    _max_content_length: int | None = None
+    _max_form_memory_size: int | None = None
+    _max_form_parts: int | None = None
+
+    @property
+    def max_content_length(self) -> int | None:  # type: ignore[override]
+        """The largest body accepted, from ``MAX_CONTENT_LENGTH``; larger gives 413."""
+        if self._max_content_length is not None:
+            return self._max_content_length
+        ctx = _cv_app.get(None)
+        if ctx is None:
+            return super().max_content_length
+        return ctx.app.config["MAX_CONTENT_LENGTH"]  # type: ignore[no-any-return]
+
+    @max_content_length.setter
+    def max_content_length(self, value: int | None) -> None:
+        self._max_content_length = value
+
+    @property
+    def max_form_memory_size(self) -> int | None:  # type: ignore[override]
+        """The largest non-file form field, from ``MAX_FORM_MEMORY_SIZE``; larger gives 413."""
+        if self._max_form_memory_size is not None:
+            return self._max_form_memory_size
+        ctx = _cv_app.get(None)
+        if ctx is None:
+            return super().max_form_memory_size
+        return ctx.app.config["MAX_FORM_MEMORY_SIZE"]  # type: ignore[no-any-return]
+
+    @max_form_memory_size.setter
+    def max_form_memory_size(self, value: int | None) -> None:
+        self._max_form_memory_size = value
+
+    @property
+    def max_form_parts(self) -> int | None:  # type: ignore[override]
+        """The most multipart fields accepted, from ``MAX_FORM_PARTS``; more gives 413."""
+        if self._max_form_parts is not None:
+            return self._max_form_parts
+        ctx = _cv_app.get(None)
+        if ctx is None:
+            return super().max_form_parts
+        return ctx.app.config["MAX_FORM_PARTS"]  # type: ignore[no-any-return]
+
+    @max_form_parts.setter
+    def max_form_parts(self, value: int | None) -> None:
+        self._max_form_parts = value
+
+    @property
+    def endpoint(self) -> str | None:
+        """The endpoint of the matched rule, or ``None``."""
+        if self.url_rule is not None:
+            return self.url_rule.endpoint
+        return None
+
+    @property
+    def blueprint(self) -> str | None:
+        """The registered name of the blueprint that handles the request, or ``None``."""
+        endpoint = self.endpoint
+        if endpoint is not None and "." in endpoint:
+            return endpoint.rpartition(".")[0]
+        return None
+
+    @property
+    def blueprints(self) -> list[str]:
+        """The current blueprint's name and its parents' names, innermost first."""
+        name = self.blueprint
+        if name is None:
+            return []
+        return list(_split_blueprint_path(name))
+
+    def on_json_loading_failed(self, e: ValueError | None) -> t.Any:
+        try:
+            return super().on_json_loading_failed(e)
+        except BadRequest as ebr:
+            ctx = _cv_app.get(None)
+            if ctx is not None and ctx.app.debug:
+                raise
+            raise BadRequest() from ebr
+
+
+class Response(_WResponse):
+    """The response object used by default in kolba: HTML unless told otherwise."""
+
+    default_mimetype: str | None = "text/html"
+    json_module: t.Any = json
+    autocorrect_location_header = False
+
+    @property
+    def max_cookie_size(self) -> int:  # type: ignore[override]
+        """Cookies larger than this warn; ``MAX_COOKIE_SIZE`` from the current app's config."""
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            return ctx.app.config["MAX_COOKIE_SIZE"]  # type: ignore[no-any-return]
+        return super().max_cookie_size
