@@ -85,6 +85,7 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
 
 
 _HTML = "text/html; charset=utf-8"
+_base_get_response = HTTPException.get_response
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 
 
@@ -905,6 +906,14 @@ class Kolba(Scaffold):
                 " response. The function either returned None or ended without a return"
                 " statement."
             )
+        if isinstance(rv, HTTPException):
+            environ = _cv_request.get().environ
+            if rv.response is not None or type(rv).get_response is not _base_get_response:
+                rv = rv.get_response(environ)  # type: ignore[assignment]
+            else:
+                # Build the error page directly instead of running the exception as a WSGI
+                # app through force_type.
+                rv = self.response_class(rv.get_body(environ), rv.code, rv.get_headers(environ))
         if not isinstance(rv, self.response_class):
             if isinstance(rv, str | bytes | bytearray) or isinstance(rv, cabc.Iterator):
                 rv = self.response_class(rv, status=status, headers=headers)  # type: ignore[arg-type]

@@ -181,6 +181,7 @@ class SessionInterface:
 
 
 session_json_serializer = TaggedJSONSerializer()
+_serializers: dict[tuple[t.Any, ...], URLSafeTimedSerializer] = {}
 
 
 class SecureCookieSessionInterface(SessionInterface):
@@ -197,16 +198,18 @@ class SecureCookieSessionInterface(SessionInterface):
     serializer = session_json_serializer
     session_class = SecureCookieSession
 
-    def __init__(self) -> None:
-        self._serializers: dict[tuple[t.Any, ...], URLSafeTimedSerializer] = {}
-
     def get_signing_serializer(self, app: Kolba) -> URLSafeTimedSerializer | None:
         """The serializer that signs and checks cookies, or ``None`` without a secret key."""
         if not app.secret_key:
             return None
         fallbacks = app.config["SECRET_KEY_FALLBACKS"] or ()
-        cache_key = (app.secret_key, *fallbacks)
-        serializer = self._serializers.get(cache_key)
+        # Building a serializer per request is measurable; keep one per key set (and per
+        # class settings, which subclasses may change).
+        cache_key = (
+            type(self), self.salt, self.key_derivation, self.digest_method, self.serializer,
+            app.secret_key, *fallbacks,
+        )
+        serializer = _serializers.get(cache_key)
         if serializer is None:
             # itsdangerous signs with the last key and accepts every key in the list.
             keys = [*fallbacks, app.secret_key]
@@ -219,9 +222,9 @@ class SecureCookieSessionInterface(SessionInterface):
                     "digest_method": self.digest_method,
                 },
             )
-            if len(self._serializers) > 16:
-                self._serializers.clear()
-            self._serializers[cache_key] = serializer
+            if len(_serializers) > 64:
+                _serializers.clear()
+            _serializers[cache_key] = serializer
         return serializer
 
     def open_session(self, app: Kolba, request: Request) -> SecureCookieSession | None:

@@ -8,8 +8,9 @@ import typing as t
 
 from jinja2 import BaseLoader, Template, TemplateNotFound
 from jinja2 import Environment as BaseEnvironment
+from werkzeug.local import LocalProxy
 
-from .globals import _cv_app, _cv_request, current_app, request, session
+from .globals import _cv_app, _cv_request, current_app
 from .helpers import stream_with_context
 from .signals import before_render_template, template_rendered
 
@@ -21,8 +22,8 @@ if t.TYPE_CHECKING:
 def _default_template_ctx_processor() -> dict[str, t.Any]:
     """Put ``g``, ``request`` and ``session`` in the template context.
 
-    ``request`` and ``session`` are the lazy proxies, so a template that does not use the
-    session does not open it.
+    ``session`` is a proxy bound to this request's context, so a template that does not use
+    the session does not open it, and a saved context still works after the request.
     """
     appctx = _cv_app.get(None)
     reqctx = _cv_request.get(None)
@@ -30,8 +31,8 @@ def _default_template_ctx_processor() -> dict[str, t.Any]:
     if appctx is not None:
         rv["g"] = appctx.g
     if reqctx is not None:
-        rv["request"] = request
-        rv["session"] = session
+        rv["request"] = reqctx.request
+        rv["session"] = LocalProxy(lambda: reqctx.session)
     return rv
 
 

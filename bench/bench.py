@@ -1,0 +1,267 @@
+"""In-process WSGI benchmark: the same app built on kolba and on Flask, timed in one run.
+
+Run it with `python3 -m nox -s bench` (add `-- --quick` for a smoke run). To add a scenario, give
+`create_app` the view it needs and append a `Scenario` to `SCENARIOS`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+import flask
+from werkzeug.test import EnvironBuilder
+
+import kolba
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+ROUTE_COUNT = 200
+UPLOAD = bytes(range(256)) * 4096  # 1 MiB
+
+
+@dataclass(frozen=True)
+class Framework:
+    """What `create_app` needs from one framework; the two APIs are the same."""
+
+    name: str
+    app_class: Any
+    request: Any
+    jsonify: Callable[..., Any]
+
+
+FRAMEWORKS = [
+    Framework("flask", flask.Flask, flask.request, flask.jsonify),
+    Framework("kolba", kolba.Kolba, kolba.request, kolba.jsonify),
+]
+
+
+def create_app(fw: Framework) -> Any:
+    """Build the benchmark app on `fw`; every scenario's view lives here."""
+    app = fw.app_class(__name__)
+    request = fw.request
+
+    @app.get("/")
+    def hello() -> str:
+        return "Hello, World!"
+
+    @app.get("/json")
+    def json_dict() -> dict[str, Any]:
+        return {"message": "Hello, World!", "count": 3, "tags": ["a", "b"], "ok": True}
+
+    def static_page() -> str:
+        return str(request.path)
+
+    def user_page(id: int) -> str:
+        return f"user {id}"
+
+    # Even numbers are static rules and odd numbers dynamic ones, so the two kinds interleave.
+    for i in range(ROUTE_COUNT):
+        if i % 2:
+            app.add_url_rule(f"/user{i}/<int:id>", f"user{i}", user_page)
+        else:
+            app.add_url_rule(f"/static{i}", f"static{i}", static_page)
+
+    @app.post("/form")
+    def form() -> str:
+        fields = request.form
+        return f"{request.args['page']} {request.args['sort']} {len(fields)} {fields['name']}"
+
+    @app.post("/upload")
+    def upload() -> str:
+        return str(len(request.files["file"].read()))
+
+    return app
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One request sent to both apps, and the status both must answer it with."""
+
+    name: str
+    path: str
+    method: str = "GET"
+    query: dict[str, str] = field(default_factory=dict)
+    form: dict[str, str] = field(default_factory=dict)
+    files: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # field -> (content, name)
+    headers: dict[str, str] = field(default_factory=dict)
+    status: int = 200
+
+
+SCENARIOS = [
+    Scenario("hello text", "/"),
+    Scenario("json dict", "/json"),
+    Scenario(f"routing static ({ROUTE_COUNT} rules)", "/static198"),
+    Scenario(f"routing dynamic ({ROUTE_COUNT} rules)", "/user195/7"),
+    Scenario("404 not found", "/missing/path", status=404),
+    Scenario(
+        "form + query POST",
+        "/form",
+        method="POST",
+        query={"page": "2", "sort": "name"},
+        form={
+            "name": "Ada Lovelace",
+            "email": "ada@example.org",
+            "age": "36",
+            "city": "London",
+            "comment": "Engines & numbers, 100% analytical.",
+        },
+    ),
+    Scenario(
+        "1 MiB multipart upload",
+        "/upload",
+        method="POST",
+        files={"file": (UPLOAD, "upload.bin")},
+    ),
+]
+
+
+class Request:
+    """A scenario's environ and body, built once; each call gets a copy and a fresh input."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        data: dict[str, Any] = dict(scenario.form)
+        for key, (content, filename) in scenario.files.items():
+            data[key] = (io.BytesIO(content), filename)
+        builder = EnvironBuilder(
+            path=scenario.path,
+            method=scenario.method,
+            query_string=scenario.query,
+            headers=scenario.headers,
+            data=data or None,
+        )
+        try:
+            self.environ = builder.get_environ()
+        finally:
+            builder.close()
+        self.body = self.environ["wsgi.input"].read()
+
+    def fresh_environ(self) -> dict[str, Any]:
+        environ = dict(self.environ)
+        environ["wsgi.input"] = io.BytesIO(self.body)
+        return environ
+
+
+def _ignore_start(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+    return None
+
+
+def call(app: WSGIApp, req: Request) -> None:
+    """One request as a server makes it: start, consume the body, close."""
+    app_iter = app(req.fresh_environ(), _ignore_start)
+    try:
+        for _ in app_iter:
+            pass
+    finally:
+        close = getattr(app_iter, "close", None)
+        if close is not None:
+            close()
+
+
+def response_of(app: WSGIApp, req: Request) -> tuple[int, bytes]:
+    """The status code and body `app` answers `req` with."""
+    statuses: list[str] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        statuses.append(status)
+        return None
+
+    app_iter = app(req.fresh_environ(), start_response)
+    try:
+        body = b"".join(app_iter)
+    finally:
+        close = getattr(app_iter, "close", None)
+        if close is not None:
+            close()
+    return int(statuses[-1].split(" ", 1)[0]), body
+
+
+def check(scenario: Scenario, apps: dict[str, WSGIApp], req: Request) -> None:
+    """Fail unless every app answers `scenario` with its expected status and the same body."""
+    answers = {name: response_of(app, req) for name, app in apps.items()}
+    first_name, (first_status, first_body) = next(iter(answers.items()))
+    for name, (status, body) in answers.items():
+        if status != scenario.status or body != first_body:
+            sys.exit(
+                f"bench: {scenario.name!r} answers differ: expected status {scenario.status}, "
+                f"{first_name} gave {first_status} {first_body[:200]!r}, "
+                f"{name} gave {status} {body[:200]!r}"
+            )
+
+
+def time_calls(app: WSGIApp, req: Request, number: int) -> float:
+    """CPU seconds taken by `number` calls; CPU time keeps other processes out of the count."""
+    gc.collect()
+    start = time.process_time()
+    for _ in range(number):
+        call(app, req)
+    return time.process_time() - start
+
+
+def calibrate(app: WSGIApp, req: Request, target: float) -> int:
+    """A call count that takes about `target` seconds."""
+    number = 1
+    while True:
+        elapsed = time_calls(app, req, number)
+        if elapsed >= target / 10:
+            return max(1, round(number * target / elapsed))
+        number *= 10
+
+
+def measure(
+    scenario: Scenario, apps: dict[str, WSGIApp], repeats: int, target: float
+) -> dict[str, float]:
+    """Median requests per second of each app; the apps take turns, in alternating order."""
+    req = Request(scenario)
+    check(scenario, apps, req)
+    number = calibrate(next(iter(apps.values())), req, target)
+    seconds: dict[str, list[float]] = {name: [] for name in apps}
+    turns = list(apps.items())
+    for _ in range(repeats):
+        for name, app in turns:
+            seconds[name].append(time_calls(app, req, number))
+        turns.reverse()
+    return {name: number / statistics.median(times) for name, times in seconds.items()}
+
+
+def _version(distribution: str) -> str:
+    try:
+        return metadata.version(distribution)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a few seconds' smoke run")
+    args = parser.parse_args(argv)
+    repeats, target = (3, 0.02) if args.quick else (11, 0.25)
+
+    apps = {fw.name: create_app(fw) for fw in FRAMEWORKS}
+    print(
+        f"python {platform.python_version()}, werkzeug {_version('werkzeug')}, "
+        f"flask {_version('flask')}, kolba {_version('kolba')}; "
+        f"median of {repeats} repeats of ~{target:g} CPU seconds each"
+    )
+    header = f"{'scenario':<32} {'flask req/s':>12} {'kolba req/s':>12} {'kolba/flask':>12}"
+    print(header)
+    print("-" * len(header))
+    for scenario in SCENARIOS:
+        rates = measure(scenario, apps, repeats, target)
+        ratio = rates["kolba"] / rates["flask"]
+        print(
+            f"{scenario.name:<32} {rates['flask']:>12,.0f} {rates['kolba']:>12,.0f} {ratio:>12.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Every check the project runs: tests per package, lint, types, docs, plus bench, demo and wheels.
+
+`python3 -m nox` runs the default sessions; `python3 -m nox -l` lists them all.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import nox
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).parent
+PACKAGES_DIR = ROOT / "packages"
+REQUIREMENTS = ROOT / "requirements"
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.sessions = ["tests", "lint", "types", "docs"]
+
+
+def _read_project(folder: Path) -> dict[str, Any]:
+    with (folder / "pyproject.toml").open("rb") as f:
+        project: dict[str, Any] = tomllib.load(f)["project"]
+    return project
+
+
+# Folder name (the session parameter id) -> [project] table of that folder's pyproject.toml.
+PACKAGES = {
+    path.parent.name: _read_project(path.parent)
+    for path in sorted(PACKAGES_DIR.glob("*/pyproject.toml"))
+}
+DIST_TO_FOLDER = {canonicalize_name(p["name"]): folder for folder, p in PACKAGES.items()}
+
+
+def _local_closure(folder: str) -> list[str]:
+    """The package in `folder` and every in-repo package it depends on, as install paths.
+
+    Installing a sibling from its folder keeps `kolba>=X.Y` in an extension's dependencies from
+    being resolved against an index, so an extension is always tested against this tree's core.
+    """
+    seen: list[str] = []
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.append(current)
+        for dep in PACKAGES[current].get("dependencies", []):
+            sibling = DIST_TO_FOLDER.get(canonicalize_name(Requirement(dep).name))
+            if sibling is not None:
+                pending.append(sibling)
+    return [f"./packages/{name}" for name in seen]
+
+
+def _all_packages() -> list[str]:
+    return [f"./packages/{name}" for name in PACKAGES]
+
+
+def _src_folders() -> list[str]:
+    return [f"packages/{name}/src" for name in PACKAGES]
+
+
+@nox.session
+@nox.parametrize("package", list(PACKAGES), ids=list(PACKAGES))
+def tests(session: nox.Session, package: str) -> None:
+    """Run one package's tests against that package alone, installed from its folder."""
+    session.install(*_local_closure(package), "-r", "requirements/tests.txt")
+    extra = PACKAGES_DIR / package / "tests" / "requirements.txt"
+    if extra.is_file():
+        session.install("-r", str(extra.relative_to(ROOT)))
+    # The outer environment (CI among it) reaches pytest unchanged, so fixtures can fail instead of
+    # skipping when a service is missing. Only exit code 0 passes: 5 (no tests collected) fails.
+    session.run("pytest", f"packages/{package}/tests", *session.posargs, success_codes=[0])
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff's lint rules and its formatter, in check mode, over the whole repository."""
+    session.install("-r", "requirements/lint.txt")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def types(session: nox.Session) -> None:
+    """mypy (strict, configured in pyproject.toml) over every package's source."""
+    session.install(*_all_packages(), "-r", "requirements/types.txt")
+    session.run("mypy", *_src_folders())
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the Sphinx site with warnings as errors, then test the recipes and the demo app."""
+    session.install(*_all_packages(), "-r", "requirements/docs.txt")
+    session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
+    targets = ["examples/demo"]
+    if any((ROOT / "docs" / "recipes").glob("*/test_*.py")):
+        targets.insert(0, "docs/recipes")
+    session.run("pytest", *targets, *session.posargs, success_codes=[0])
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Time kolba against Flask in one process; `nox -s bench -- --quick` for a smoke run."""
+    session.install("./packages/core", "-r", "requirements/bench.txt")
+    session.run("python", "bench/bench.py", *session.posargs)
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Serve the demo app on http://127.0.0.1:5000 until interrupted."""
+    session.install("./packages/core")
+    session.run("python", "examples/demo/app.py")
+
+
+@nox.session(venv_backend="uv")
+def wheels(session: nox.Session) -> None:
+    """Build every package's wheel and sdist into dist/."""
+    for name in PACKAGES:
+        session.run("uv", "build", "--out-dir", "dist", f"packages/{name}")
