@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup as Markup
+from markupsafe import escape as escape
+
 from . import json as json
 from .app import Kolba as Kolba
 from .blueprints import Blueprint as Blueprint
@@ -17,6 +20,7 @@ from .globals import session as session
 from .helpers import abort as abort
 from .helpers import flash as flash
 from .helpers import get_flashed_messages as get_flashed_messages
+from .helpers import get_identity as get_identity
 from .helpers import get_template_attribute as get_template_attribute
 from .helpers import make_response as make_response
 from .helpers import redirect as redirect
@@ -25,6 +29,13 @@ from .helpers import send_from_directory as send_from_directory
 from .helpers import stream_with_context as stream_with_context
 from .helpers import url_for as url_for
 from .json import jsonify as jsonify
+from .plugins import ConfigError as ConfigError
+from .plugins import ConfigKey as ConfigKey
+from .plugins import Extension as Extension
+from .plugins import HealthCheck as HealthCheck
+from .plugins import PluginInfo as PluginInfo
+from .plugins import hookimpl as hookimpl
+from .plugins import hookspec as hookspec
 from .signals import appcontext_popped as appcontext_popped
 from .signals import appcontext_pushed as appcontext_pushed
 from .signals import appcontext_tearing_down as appcontext_tearing_down

@@ -13,6 +13,7 @@ from collections import Counter
 import logging
 import os
 import sys
+import threading
 import typing as t
 import weakref
 from datetime import timedelta
@@ -45,6 +46,9 @@ from .globals import _cv_app, _cv_request, g, request, request_ctx, session
 from .helpers import _split_blueprint_path, get_debug_flag, get_flashed_messages, get_load_dotenv
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .logging import create_logger
+from .plugins.builtin import CorePlugin
+from .plugins.discovery import load_extension
+from .plugins.manager import PluginManager
 from .scaffold import Scaffold, _endpoint_from_view_func, find_package, setupmethod
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import DispatchingJinjaLoader, Environment, _default_template_ctx_processor
@@ -146,6 +150,9 @@ class Kolba(Scaffold):
 
     testing = ConfigAttribute[bool]("TESTING")
     secret_key = ConfigAttribute[str | bytes | None]("SECRET_KEY")
+    #: The session cookie's name (``SESSION_COOKIE_NAME``); kept because the tutorials'
+    #: custom session interfaces read it.
+    session_cookie_name = ConfigAttribute[str]("SESSION_COOKIE_NAME")
     permanent_session_lifetime = ConfigAttribute[timedelta](
         "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta  # type: ignore[arg-type]
     )
@@ -231,6 +238,14 @@ class Kolba(Scaffold):
         self.extensions: dict[str, t.Any] = {}
         #: The URL map: rules and converters (``url_map.converters``).
         self.url_map = self.url_map_class(host_matching=host_matching)
+        #: This app's own pluggy plugin manager; extensions register their hooks here.
+        self.plugins = PluginManager()
+        self.plugins.register(CorePlugin(), name="kolba-core")
+        #: Named backends registered through ``kolba_register_backends``, by (kind, name).
+        self.backends: dict[tuple[str, str], t.Callable[..., t.Any]] = {}
+        self._backends_loaded = False
+        self._started = False
+        self._startup_lock = threading.Lock()
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
         self._static_routes: dict[str, list[tuple[Rule, frozenset[str] | None, t.Any]]] | None = (
@@ -365,6 +380,8 @@ class Kolba(Scaffold):
             g=g,
         )
         rv.policies["json.dumps_function"] = self.json.dumps
+        if self.plugins.implemented("kolba_jinja_environment"):
+            self.plugins.hook.kolba_jinja_environment(app=self, env=rv)
         return rv
 
     def create_global_jinja_loader(self) -> DispatchingJinjaLoader:
@@ -389,6 +406,9 @@ class Kolba(Scaffold):
         for name in names:
             for func in self.template_context_processors.get(name, ()):
                 context.update(self.ensure_sync(func)())
+        if self.plugins.implemented("kolba_template_context"):
+            for extra in reversed(self.plugins.hook.kolba_template_context(app=self)):
+                context.update(extra)
         context.update(orig_ctx)
 
     @setupmethod
@@ -521,9 +541,59 @@ class Kolba(Scaffold):
     def make_shell_context(self) -> dict[str, t.Any]:
         """The namespace of ``kolba shell``: ``app``, ``g`` and what processors add."""
         rv: dict[str, t.Any] = {"app": self, "g": g}
+        for extra in reversed(self.plugins.hook.kolba_shell_context(app=self)):
+            rv.update(extra)
         for processor in self.shell_context_processors:
             rv.update(processor())
         return rv
+
+    # -- plugins ----------------------------------------------------------------------------
+
+    def _startup(self) -> None:
+        """Run the start-up work once: enable ``KOLBA_EXTENSIONS``, register backends, take
+        the session interface and middleware from plugins, and call ``kolba_app_startup``.
+
+        Called before the first request and before CLI commands run.
+        """
+        with self._startup_lock:
+            if self._started:
+                return
+            for name in self.config.get("KOLBA_EXTENSIONS") or ():
+                if name not in self.extensions:
+                    load_extension(self, name)
+            self._load_backends()
+            hook = self.plugins.hook
+            interface = hook.kolba_session_interface(app=self)
+            if interface is not None:
+                self.session_interface = interface
+            for factory in reversed(hook.kolba_wsgi_middleware(app=self)):
+                if factory is not None:
+                    self.wsgi_app = factory(self.wsgi_app)  # type: ignore[method-assign]
+            hook.kolba_app_startup(app=self)
+            self._started = True
+
+    def _load_backends(self) -> None:
+        if self._backends_loaded:
+            return
+        self._backends_loaded = True
+
+        def register(kind: str, name: str, factory: t.Callable[..., t.Any]) -> None:
+            if (kind, name) in self.backends:
+                raise ValueError(f"A {kind} backend named {name!r} is already registered.")
+            self.backends[(kind, name)] = factory
+
+        self.plugins.hook.kolba_register_backends(app=self, register=register)
+
+    def get_backend(self, kind: str, name: str) -> t.Callable[..., t.Any]:
+        """Return the factory of the ``kind`` backend registered as ``name``."""
+        self._load_backends()
+        try:
+            return self.backends[(kind, name)]
+        except KeyError:
+            known = ", ".join(sorted(n for k, n in self.backends if k == kind)) or "none"
+            raise LookupError(
+                f"No {kind} backend named {name!r} is registered (registered: {known})."
+            ) from None
 
     # -- errors -----------------------------------------------------------------------------
 
@@ -560,8 +630,14 @@ class Kolba(Scaffold):
             return e
         handler = self._find_error_handler(e, self._current_blueprints())
         if handler is None:
-            return e
+            rv = self._plugin_exception_response(e)
+            return e if rv is None else rv
         return self.ensure_sync(handler)(e)  # type: ignore[no-any-return]
+
+    def _plugin_exception_response(self, e: Exception) -> ResponseReturnValue | None:
+        if not self.plugins.implemented("kolba_handle_exception"):
+            return None
+        return self.plugins.hook.kolba_handle_exception(app=self, error=e)  # type: ignore[no-any-return]
 
     def trap_http_exception(self, e: Exception) -> bool:
         """Whether an HTTP exception should propagate instead of becoming a response."""
@@ -587,7 +663,10 @@ class Kolba(Scaffold):
             return self.handle_http_exception(e)
         handler = self._find_error_handler(e, self._current_blueprints())
         if handler is None:
-            raise
+            rv = self._plugin_exception_response(e)
+            if rv is None:
+                raise
+            return rv
         return self.ensure_sync(handler)(e)  # type: ignore[no-any-return]
 
     def handle_exception(self, e: Exception) -> Response:
@@ -1084,6 +1163,8 @@ class Kolba(Scaffold):
         (path, method, data, json, headers, query_string ...), for tests and scripts."""
         from .testing import EnvironBuilder
 
+        if not self._started:
+            self._startup()
         builder = EnvironBuilder(self, *args, **kwargs)
         try:
             return self.request_context(builder.get_environ())
@@ -1206,6 +1287,8 @@ class Kolba(Scaffold):
         self, environ: WSGIEnvironment, start_response: StartResponse
     ) -> cabc.Iterable[bytes]:
         """The WSGI server calls this; it calls :meth:`wsgi_app`, which middleware may wrap."""
+        if not self._started:
+            self._startup()
         return self.wsgi_app(environ, start_response)
 
 

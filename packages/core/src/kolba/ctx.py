@@ -13,6 +13,7 @@ from types import TracebackType
 
 from . import signals
 from .globals import _cv_app, _cv_request
+from .helpers import _unset
 
 if t.TYPE_CHECKING:
     from werkzeug.exceptions import HTTPException
@@ -206,6 +207,7 @@ class RequestContext:
         self.flashes: list[tuple[str, str]] | None = None
         self._after_request_functions: list[AfterRequestCallable[t.Any]] = []
         self._cv_tokens: list[tuple[t.Any, AppContext | None]] = []
+        self._identity: t.Any = _unset
 
     @property
     def request(self) -> Request:

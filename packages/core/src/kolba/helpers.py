@@ -19,6 +19,8 @@ from werkzeug.utils import redirect as _wz_redirect
 from .globals import _cv_app, _cv_request, current_app, request, request_ctx, session
 from .signals import message_flashed
 
+_unset: t.Any = object()
+
 if t.TYPE_CHECKING:
     from werkzeug.wrappers import Response as BaseResponse
 
@@ -169,6 +171,20 @@ def get_flashed_messages(
     if not with_categories:
         return [f[1] for f in flashes]
     return flashes
+
+
+def get_identity() -> t.Any:
+    """Return who is calling, as the first plugin implementing ``kolba_identify`` says
+    (``None`` when no plugin recognises the request). Asked once per request."""
+    ctx = request_ctx._get_current_object()  # type: ignore[attr-defined]
+    identity = ctx._identity
+    if identity is _unset:
+        app = ctx.app
+        identity = None
+        if app.plugins.implemented("kolba_identify"):
+            identity = app.plugins.hook.kolba_identify(app=app, request=ctx.request)
+        ctx._identity = identity
+    return identity
 
 
 def _prepare_send_file_kwargs(**kwargs: t.Any) -> dict[str, t.Any]:

@@ -122,6 +122,13 @@ class Response(_WResponse):
     json_module: t.Any = json
     autocorrect_location_header = False
 
+    def set_cookie(self, key: str, value: str | bytes = "", *args: t.Any, **kwargs: t.Any) -> None:
+        """Set a cookie; ``value`` may also be bytes (decoded as UTF-8), as older code
+        passes."""
+        if isinstance(value, bytes):
+            value = value.decode("utf-8")
+        super().set_cookie(key, value, *args, **kwargs)
+
     @property
     def max_cookie_size(self) -> int:  # type: ignore[override]
         """Cookies larger than this warn; ``MAX_COOKIE_SIZE`` from the current app's config."""

@@ -1,0 +1,56 @@
+"""Each app's own plugin manager; there is no global one, so apps and tests stay isolated.
+
+It also knows which hooks have implementations, so the per-request path can skip hooks
+nobody implements without asking pluggy each time.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+import pluggy
+
+from . import hookspecs
+
+hookimpl = pluggy.HookimplMarker("kolba")
+
+
+class PluginManager(pluggy.PluginManager):
+    """A pluggy manager for project ``kolba`` with kolba's hook specifications loaded.
+
+    Registering a plugin that implements a hook kolba does not define raises
+    ``pluggy.PluginValidationError`` at once.
+    """
+
+    def __init__(self) -> None:
+        super().__init__("kolba")
+        self.add_hookspecs(hookspecs)
+        self._implemented: dict[str, bool] = {}
+
+    def register(self, plugin: t.Any, name: str | None = None) -> str | None:
+        rv = super().register(plugin, name)
+        try:
+            self.check_pending()
+        except pluggy.PluginValidationError:
+            self.unregister(plugin)
+            raise
+        self._implemented.clear()
+        return rv
+
+    def unregister(self, plugin: t.Any = None, name: str | None = None) -> t.Any:
+        rv = super().unregister(plugin, name)
+        self._implemented.clear()
+        return rv
+
+    def implemented(self, hook_name: str) -> bool:
+        """Whether any registered plugin implements ``hook_name`` (cached until the set of
+        plugins changes)."""
+        rv = self._implemented.get(hook_name)
+        if rv is None:
+            caller = getattr(self.hook, hook_name)
+            rv = self._implemented[hook_name] = bool(caller.get_hookimpls())
+        return rv
+
+    def plugin_hooks(self, plugin: t.Any) -> list[str]:
+        """The names of the hooks ``plugin`` implements, sorted."""
+        return sorted(caller.name for caller in self.get_hookcallers(plugin) or ())
