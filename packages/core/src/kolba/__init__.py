@@ -28,6 +28,7 @@ from .helpers import send_file as send_file
 from .helpers import send_from_directory as send_from_directory
 from .helpers import stream_with_context as stream_with_context
 from .helpers import url_for as url_for
+from .helpers import view_decorator as view_decorator
 from .json import jsonify as jsonify
 from .plugins import ConfigError as ConfigError
 from .plugins import ConfigKey as ConfigKey

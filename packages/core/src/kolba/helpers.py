@@ -173,6 +173,36 @@ def get_flashed_messages(
     return flashes
 
 
+def view_decorator(
+    around: t.Callable[..., t.Any],
+) -> t.Callable[[t.Callable[..., t.Any]], t.Callable[..., t.Any]]:
+    """Build a view decorator that works the same on ``def`` and ``async def`` views.
+
+    ``around(call_view, *args, **kwargs)`` receives the view's URL arguments and a
+    ``call_view()`` that runs the view (an ``async def`` view runs on the thread's event loop)
+    and returns its value. ``around`` may return something else instead of calling it::
+
+        @view_decorator
+        def login_required(call_view, **kwargs):
+            if g.user is None:
+                return redirect(url_for("auth.login"))
+            return call_view()
+
+    The decorated view keeps the original's name, docstring and attributes.
+    """
+
+    def decorator(view: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+        def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+            def call_view() -> t.Any:
+                return current_app.ensure_sync(view)(*args, **kwargs)
+
+            return around(call_view, *args, **kwargs)
+
+        return update_wrapper(wrapper, view)
+
+    return update_wrapper(decorator, around)
+
+
 def get_identity() -> t.Any:
     """Return who is calling, as the first plugin implementing ``kolba_identify`` says
     (``None`` when no plugin recognises the request). Asked once per request."""
