@@ -9,13 +9,13 @@ without building a response object.
 from __future__ import annotations
 
 import collections.abc as cabc
-from collections import Counter
 import logging
 import os
 import sys
 import threading
 import typing as t
 import weakref
+from collections import Counter
 from datetime import timedelta
 from inspect import iscoroutinefunction
 from itertools import chain
@@ -37,8 +37,7 @@ from werkzeug.sansio.utils import get_host
 from werkzeug.utils import cached_property
 from werkzeug.wrappers import Response as BaseResponse
 
-from . import cli
-from . import signals
+from . import cli, signals
 from ._async import async_to_sync
 from .config import Config, ConfigAttribute
 from .ctx import AppContext, RequestContext, _AppCtxGlobals, _sentinel
@@ -154,7 +153,8 @@ class Kolba(Scaffold):
     #: custom session interfaces read it.
     session_cookie_name = ConfigAttribute[str]("SESSION_COOKIE_NAME")
     permanent_session_lifetime = ConfigAttribute[timedelta](
-        "PERMANENT_SESSION_LIFETIME", get_converter=_make_timedelta  # type: ignore[arg-type]
+        "PERMANENT_SESSION_LIFETIME",
+        get_converter=_make_timedelta,  # type: ignore[arg-type]
     )
 
     default_config = ImmutableDict(
@@ -300,7 +300,7 @@ class Kolba(Scaffold):
         self._sync_cache = {}
 
     @cached_property
-    def name(self) -> str:  # type: ignore[override]
+    def name(self) -> str:
         """The app's name: the import name, or the script's name when run as ``__main__``."""
         if self.import_name == "__main__":
             fn: str | None = getattr(sys.modules["__main__"], "__file__", None)
@@ -344,8 +344,8 @@ class Kolba(Scaffold):
         """Open a file in the instance folder (which may be written to)."""
         path = os.path.join(self.instance_path, resource)
         if "b" in mode:
-            return open(path, mode)  # noqa: SIM115
-        return open(path, mode, encoding=encoding)  # noqa: SIM115
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
 
     @property
     def debug(self) -> bool:
@@ -531,9 +531,7 @@ class Kolba(Scaffold):
         return f
 
     @setupmethod
-    def shell_context_processor(
-        self, f: T_shell_context_processor
-    ) -> T_shell_context_processor:
+    def shell_context_processor(self, f: T_shell_context_processor) -> T_shell_context_processor:
         """Register ``f``, returning a dict, to add names to ``kolba shell``."""
         self.shell_context_processors.append(f)
         return f
@@ -699,9 +697,7 @@ class Kolba(Scaffold):
         exc_info: tuple[type, BaseException, TracebackType] | tuple[None, None, None],
     ) -> None:
         """Log an unhandled exception to :attr:`logger`."""
-        self.logger.error(
-            f"Exception on {request.path} [{request.method}]", exc_info=exc_info
-        )
+        self.logger.error(f"Exception on {request.path} [{request.method}]", exc_info=exc_info)
 
     def should_ignore_error(self, error: BaseException | None) -> bool:
         """Return true to hide ``error`` from the teardown functions."""
@@ -762,7 +758,7 @@ class Kolba(Scaffold):
                 return
             rule, args = adapter.match(return_rule=True)
             ctx.url_rule = rule
-            ctx.view_args = args
+            ctx.view_args = dict(args)
         except HTTPException as e:
             ctx.routing_exception = e
         if ctx._request is not None:
@@ -892,9 +888,7 @@ class Kolba(Scaffold):
         except Exception:
             if not from_error_handler:
                 raise
-            self.logger.exception(
-                "Request finalizing failed with an error while handling an error"
-            )
+            self.logger.exception("Request finalizing failed with an error while handling an error")
         return response
 
     def make_default_options_response(self) -> Response:
@@ -936,9 +930,7 @@ class Kolba(Scaffold):
         for func in reversed(self.teardown_appcontext_funcs):
             self.ensure_sync(func)(exc)
         if signals.appcontext_tearing_down.receivers:
-            signals.appcontext_tearing_down.send(
-                self, _async_wrapper=self.ensure_sync, exc=exc
-            )
+            signals.appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 
     def ensure_sync(self, func: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
         """Return ``func``, wrapped to run on this thread's event loop if it is a coroutine
@@ -972,7 +964,7 @@ class Kolba(Scaffold):
                 if isinstance(rv[1], Headers | dict | tuple | list):
                     rv, headers = rv
                 else:
-                    rv, status = rv  # type: ignore[assignment,misc]
+                    rv, status = rv  # type: ignore[misc]
             else:
                 raise TypeError(
                     "The view function did not return a valid response tuple. The tuple"
@@ -988,14 +980,14 @@ class Kolba(Scaffold):
         if isinstance(rv, HTTPException):
             environ = _cv_request.get().environ
             if rv.response is not None or type(rv).get_response is not _base_get_response:
-                rv = rv.get_response(environ)  # type: ignore[assignment]
+                rv = rv.get_response(environ)
             else:
                 # Build the error page directly instead of running the exception as a WSGI
                 # app through force_type.
                 rv = self.response_class(rv.get_body(environ), rv.code, rv.get_headers(environ))
         if not isinstance(rv, self.response_class):
-            if isinstance(rv, str | bytes | bytearray) or isinstance(rv, cabc.Iterator):
-                rv = self.response_class(rv, status=status, headers=headers)  # type: ignore[arg-type]
+            if isinstance(rv, str | bytes | bytearray | cabc.Iterator):
+                rv = self.response_class(rv, status=status, headers=headers)
                 status = headers = None
             elif isinstance(rv, dict | list):
                 rv = self.json.response(rv)
@@ -1064,9 +1056,7 @@ class Kolba(Scaffold):
             server_name = None
         elif not self.subdomain_matching:
             subdomain = self.url_map.default_subdomain or ""
-        return self.url_map.bind_to_environ(
-            environ, server_name=server_name, subdomain=subdomain
-        )
+        return self.url_map.bind_to_environ(environ, server_name=server_name, subdomain=subdomain)
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
         """Call the ``url_defaults`` functions that apply to ``endpoint`` on ``values``."""
@@ -1173,17 +1163,17 @@ class Kolba(Scaffold):
 
     def test_client(self, use_cookies: bool = True, **kwargs: t.Any) -> KolbaClient:
         """Create a test client; ``with client:`` keeps the last request's context."""
-        cls = self.test_client_class
-        if cls is None:
-            from .testing import KolbaClient as cls
-        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)  # type: ignore[no-any-return]
+        from .testing import KolbaClient
+
+        cls = self.test_client_class or KolbaClient
+        return cls(self, self.response_class, use_cookies=use_cookies, **kwargs)
 
     def test_cli_runner(self, **kwargs: t.Any) -> KolbaCliRunner:
         """Create a click runner that invokes this app's CLI commands."""
-        cls = self.test_cli_runner_class
-        if cls is None:
-            from .testing import KolbaCliRunner as cls
-        return cls(self, **kwargs)  # type: ignore[no-any-return]
+        from .testing import KolbaCliRunner
+
+        cls = self.test_cli_runner_class or KolbaCliRunner
+        return cls(self, **kwargs)
 
     # -- serving ----------------------------------------------------------------------------
 
@@ -1262,7 +1252,7 @@ class Kolba(Scaffold):
             except Exception as e:
                 error = e
                 rv = self.handle_exception(e)
-            except:  # noqa: E722
+            except:
                 error = sys.exc_info()[1]
                 raise
             if rv.__class__ is tuple:
@@ -1296,4 +1286,3 @@ def _blueprint_of(endpoint: str | None) -> str | None:
     if endpoint and "." in endpoint:
         return endpoint.rpartition(".")[0]
     return None
-

@@ -13,12 +13,8 @@ from .scaffold import Scaffold, _endpoint_from_view_func, _sentinel, setupmethod
 if t.TYPE_CHECKING:
     from .app import Kolba
     from .typing import (
-        AfterRequestCallable,
-        BeforeRequestCallable,
         ErrorHandlerCallable,
         RouteCallable,
-        TeardownCallable,
-        TemplateContextProcessorCallable,
         TemplateFilterCallable,
         TemplateGlobalCallable,
         TemplateTestCallable,
@@ -293,9 +289,7 @@ class Blueprint(Scaffold):
         return decorator
 
     @setupmethod
-    def add_app_template_filter(
-        self, f: TemplateFilterCallable, name: str | None = None
-    ) -> None:
+    def add_app_template_filter(self, f: TemplateFilterCallable, name: str | None = None) -> None:
         """Register a Jinja filter for the whole app (non-decorator form)."""
 
         def register_template(state: BlueprintSetupState) -> None:
@@ -333,9 +327,7 @@ class Blueprint(Scaffold):
         return decorator
 
     @setupmethod
-    def add_app_template_global(
-        self, f: TemplateGlobalCallable, name: str | None = None
-    ) -> None:
+    def add_app_template_global(self, f: TemplateGlobalCallable, name: str | None = None) -> None:
         """Register a Jinja global for the whole app (non-decorator form)."""
 
         def register_template(state: BlueprintSetupState) -> None:
@@ -358,17 +350,13 @@ class Blueprint(Scaffold):
     @setupmethod
     def teardown_app_request(self, f: T) -> T:
         """Like :meth:`teardown_request`, for every request to the app."""
-        self.record_once(
-            lambda s: s.app.teardown_request_funcs.setdefault(None, []).append(f)
-        )
+        self.record_once(lambda s: s.app.teardown_request_funcs.setdefault(None, []).append(f))
         return f
 
     @setupmethod
     def app_context_processor(self, f: T) -> T:
         """Like :meth:`context_processor`, for every template of the app."""
-        self.record_once(
-            lambda s: s.app.template_context_processors.setdefault(None, []).append(f)
-        )
+        self.record_once(lambda s: s.app.template_context_processors.setdefault(None, []).append(f))
         return f
 
     @setupmethod
@@ -391,9 +379,7 @@ class Blueprint(Scaffold):
         self, f: URLValuePreprocessorCallable
     ) -> URLValuePreprocessorCallable:
         """Like :meth:`url_value_preprocessor`, for every request to the app."""
-        self.record_once(
-            lambda s: s.app.url_value_preprocessors.setdefault(None, []).append(f)
-        )
+        self.record_once(lambda s: s.app.url_value_preprocessors.setdefault(None, []).append(f))
         return f
 
     @setupmethod
@@ -401,5 +387,3 @@ class Blueprint(Scaffold):
         """Like :meth:`url_defaults`, for every URL the app builds."""
         self.record_once(lambda s: s.app.url_default_functions.setdefault(None, []).append(f))
         return f
-
-

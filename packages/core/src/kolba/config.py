@@ -24,9 +24,7 @@ T = t.TypeVar("T")
 class ConfigAttribute(t.Generic[T]):
     """An attribute on the app that reads and writes one config key."""
 
-    def __init__(
-        self, name: str, get_converter: t.Callable[[t.Any], T] | None = None
-    ) -> None:
+    def __init__(self, name: str, get_converter: t.Callable[[t.Any], T] | None = None) -> None:
         self.__name__ = name
         self.get_converter = get_converter
 
@@ -146,9 +144,7 @@ class Config(dict):  # type: ignore[type-arg]
             raise
         return self.from_mapping(obj)
 
-    def from_mapping(
-        self, mapping: t.Mapping[str, t.Any] | None = None, **kwargs: t.Any
-    ) -> bool:
+    def from_mapping(self, mapping: t.Mapping[str, t.Any] | None = None, **kwargs: t.Any) -> bool:
         """Load the upper-case keys of a mapping and of the keyword arguments."""
         mappings: dict[str, t.Any] = {}
         if mapping is not None:

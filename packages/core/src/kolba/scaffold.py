@@ -99,24 +99,18 @@ class Scaffold:
         self.error_handler_spec: dict[
             str | None, dict[int | None, dict[type[Exception], ErrorHandlerCallable]]
         ] = defaultdict(lambda: defaultdict(dict))
-        self.before_request_funcs: dict[str | None, list[BeforeRequestCallable]] = defaultdict(
+        self.before_request_funcs: dict[str | None, list[BeforeRequestCallable]] = defaultdict(list)
+        self.after_request_funcs: dict[str | None, list[AfterRequestCallable[t.Any]]] = defaultdict(
             list
         )
-        self.after_request_funcs: dict[str | None, list[AfterRequestCallable[t.Any]]] = (
-            defaultdict(list)
-        )
-        self.teardown_request_funcs: dict[str | None, list[TeardownCallable]] = defaultdict(
-            list
-        )
+        self.teardown_request_funcs: dict[str | None, list[TeardownCallable]] = defaultdict(list)
         self.template_context_processors: dict[
             str | None, list[TemplateContextProcessorCallable]
         ] = defaultdict(list)
         self.url_value_preprocessors: dict[str | None, list[URLValuePreprocessorCallable]] = (
             defaultdict(list)
         )
-        self.url_default_functions: dict[str | None, list[URLDefaultCallable]] = defaultdict(
-            list
-        )
+        self.url_default_functions: dict[str | None, list[URLDefaultCallable]] = defaultdict(list)
         #: The click group of this object's CLI commands.
         self.cli = AppGroup()
 
@@ -179,9 +173,7 @@ class Scaffold:
         if not self.has_static_folder:
             raise RuntimeError("'static_folder' must be set to serve static_files.")
         max_age = self.get_send_file_max_age(filename)
-        return send_from_directory(
-            t.cast(str, self.static_folder), filename, max_age=max_age
-        )
+        return send_from_directory(t.cast(str, self.static_folder), filename, max_age=max_age)
 
     @cached_property
     def jinja_loader(self) -> BaseLoader | None:
@@ -198,8 +190,8 @@ class Scaffold:
             raise ValueError("Resources can only be opened for reading.")
         path = os.path.join(self.root_path, resource)
         if mode == "rb":
-            return open(path, mode)  # noqa: SIM115
-        return open(path, mode, encoding=encoding)  # noqa: SIM115
+            return open(path, mode)
+        return open(path, mode, encoding=encoding)
 
     def _method_route(
         self, method: str, rule: str, options: dict[str, t.Any]
@@ -307,7 +299,9 @@ class Scaffold:
         return f
 
     @setupmethod
-    def errorhandler(self, code_or_exception: type[Exception] | int) -> t.Callable[[T_error_handler], T_error_handler]:
+    def errorhandler(
+        self, code_or_exception: type[Exception] | int
+    ) -> t.Callable[[T_error_handler], T_error_handler]:
         """Decorate a function to handle an HTTP status code or an exception class.
 
         The handler receives the exception and returns a response value, like a view.
@@ -386,8 +380,8 @@ def _find_package_path(import_name: str) -> str:
             else:
                 search_location = root_spec.submodule_search_locations[0]
             return os.path.dirname(search_location)
-        return os.path.dirname(os.path.dirname(root_spec.origin))  # type: ignore[arg-type]
-    return os.path.dirname(root_spec.origin)  # type: ignore[arg-type]
+        return os.path.dirname(os.path.dirname(root_spec.origin or ""))
+    return os.path.dirname(root_spec.origin or "")
 
 
 def find_package(import_name: str) -> tuple[str | None, str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import collections.abc as c
 import hashlib
 import typing as t
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
@@ -105,7 +105,7 @@ class NullSession(SecureCookieSession):
             " unique and secret."
         )
 
-    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail  # type: ignore[assignment]
+    __setitem__ = __delitem__ = clear = pop = popitem = update = setdefault = _fail
     del _fail
 
 
@@ -161,7 +161,7 @@ class SessionInterface:
         """When the cookie expires: now + ``PERMANENT_SESSION_LIFETIME`` for a permanent
         session, else ``None`` (a browser-session cookie)."""
         if session.permanent:
-            return datetime.now(timezone.utc) + app.permanent_session_lifetime
+            return datetime.now(UTC) + app.permanent_session_lifetime
         return None
 
     def should_set_cookie(self, app: Kolba, session: SessionMixin) -> bool:
@@ -206,15 +206,20 @@ class SecureCookieSessionInterface(SessionInterface):
         # Building a serializer per request is measurable; keep one per key set (and per
         # class settings, which subclasses may change).
         cache_key = (
-            type(self), self.salt, self.key_derivation, self.digest_method, self.serializer,
-            app.secret_key, *fallbacks,
+            type(self),
+            self.salt,
+            self.key_derivation,
+            self.digest_method,
+            self.serializer,
+            app.secret_key,
+            *fallbacks,
         )
         serializer = _serializers.get(cache_key)
         if serializer is None:
             # itsdangerous signs with the last key and accepts every key in the list.
             keys = [*fallbacks, app.secret_key]
             serializer = URLSafeTimedSerializer(
-                keys,  # type: ignore[arg-type]
+                keys,
                 salt=self.salt,
                 serializer=self.serializer,
                 signer_kwargs={

@@ -138,7 +138,9 @@ def _render(app: Kolba, template: Template, context: dict[str, t.Any]) -> str:
         )
     rv = template.render(context)
     if template_rendered.receivers:
-        template_rendered.send(app, _async_wrapper=app.ensure_sync, template=template, context=context)
+        template_rendered.send(
+            app, _async_wrapper=app.ensure_sync, template=template, context=context
+        )
     return rv
 
 

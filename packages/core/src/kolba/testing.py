@@ -50,8 +50,7 @@ class EnvironBuilder(werkzeug.test.EnvironBuilder):
                 url_scheme = app.config["PREFERRED_URL_SCHEME"]
             url = urlsplit(path)
             base_url = (
-                f"{url.scheme or url_scheme}://{url.netloc or http_host}"
-                f"/{app_root.lstrip('/')}"
+                f"{url.scheme or url_scheme}://{url.netloc or http_host}/{app_root.lstrip('/')}"
             )
             path = url.path
             if url.query:
@@ -99,9 +98,7 @@ class KolbaClient(Client):
         """Open the session the client would send, let the block change it, and store the
         result in the client's cookies. Arguments are those of ``test_request_context``."""
         if self._cookies is None:
-            raise TypeError(
-                "Cookies are disabled. Create a client with 'use_cookies=True'."
-            )
+            raise TypeError("Cookies are disabled. Create a client with 'use_cookies=True'.")
         app = self.application
         ctx = app.test_request_context(*args, **kwargs)
         self._add_cookies_to_wsgi(ctx.request.environ)
@@ -144,9 +141,7 @@ class KolbaClient(Client):
         follow_redirects: bool = False,
         **kwargs: t.Any,
     ) -> TestResponse:
-        if args and isinstance(
-            args[0], werkzeug.test.EnvironBuilder | dict | BaseRequest
-        ):
+        if args and isinstance(args[0], werkzeug.test.EnvironBuilder | dict | BaseRequest):
             if isinstance(args[0], werkzeug.test.EnvironBuilder):
                 builder = copy(args[0])
                 builder.environ_base = self._copy_environ(builder.environ_base or {})  # type: ignore[arg-type]
@@ -163,9 +158,7 @@ class KolbaClient(Client):
 
         # Contexts kept from an earlier request end before the next one starts.
         self._context_stack.close()
-        response = super().open(
-            request, buffered=buffered, follow_redirects=follow_redirects
-        )
+        response = super().open(request, buffered=buffered, follow_redirects=follow_redirects)
         response.json_module = self.application.json  # type: ignore[assignment]
         while self._new_contexts:
             cm = self._new_contexts.pop()

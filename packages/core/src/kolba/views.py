@@ -9,9 +9,7 @@ from .globals import current_app, request
 if t.TYPE_CHECKING:
     from .typing import ResponseReturnValue, RouteCallable
 
-http_method_funcs = frozenset(
-    ["get", "post", "head", "options", "delete", "put", "trace", "patch"]
-)
+http_method_funcs = frozenset(["get", "post", "head", "options", "delete", "put", "trace", "patch"])
 
 
 class View:
@@ -32,9 +30,7 @@ class View:
         raise NotImplementedError()
 
     @classmethod
-    def as_view(
-        cls, name: str, *class_args: t.Any, **class_kwargs: t.Any
-    ) -> RouteCallable:
+    def as_view(cls, name: str, *class_args: t.Any, **class_kwargs: t.Any) -> RouteCallable:
         """Return a view function for :meth:`~kolba.Kolba.add_url_rule`, named ``name``;
         the extra arguments go to the class's constructor."""
         if cls.init_every_request:

@@ -41,7 +41,7 @@ class Request(_WRequest):
     _max_form_parts: int | None = None
 
     @property
-    def max_content_length(self) -> int | None:  # type: ignore[override]
+    def max_content_length(self) -> int | None:
         """The largest body accepted, from ``MAX_CONTENT_LENGTH``; larger gives 413."""
         if self._max_content_length is not None:
             return self._max_content_length
@@ -55,7 +55,7 @@ class Request(_WRequest):
         self._max_content_length = value
 
     @property
-    def max_form_memory_size(self) -> int | None:  # type: ignore[override]
+    def max_form_memory_size(self) -> int | None:
         """The largest non-file form field, from ``MAX_FORM_MEMORY_SIZE``; larger gives 413."""
         if self._max_form_memory_size is not None:
             return self._max_form_memory_size
@@ -68,8 +68,8 @@ class Request(_WRequest):
     def max_form_memory_size(self, value: int | None) -> None:
         self._max_form_memory_size = value
 
-    @property
-    def max_form_parts(self) -> int | None:  # type: ignore[override]
+    @property  # type: ignore[override]
+    def max_form_parts(self) -> int | None:
         """The most multipart fields accepted, from ``MAX_FORM_PARTS``; more gives 413."""
         if self._max_form_parts is not None:
             return self._max_form_parts
@@ -86,7 +86,7 @@ class Request(_WRequest):
     def endpoint(self) -> str | None:
         """The endpoint of the matched rule, or ``None``."""
         if self.url_rule is not None:
-            return self.url_rule.endpoint
+            return t.cast(str, self.url_rule.endpoint)
         return None
 
     @property

@@ -3,8 +3,8 @@ discovery of installed extensions through entry points."""
 
 from __future__ import annotations
 
-from .discovery import EXTENSIONS_GROUP as EXTENSIONS_GROUP
 from .discovery import COMMANDS_GROUP as COMMANDS_GROUP
+from .discovery import EXTENSIONS_GROUP as EXTENSIONS_GROUP
 from .discovery import InstalledExtension as InstalledExtension
 from .discovery import installed_extensions as installed_extensions
 from .discovery import load_extension as load_extension

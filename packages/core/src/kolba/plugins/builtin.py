@@ -20,9 +20,7 @@ CORE_CONFIG_KEYS: tuple[ConfigKey, ...] = (
         None,
         "Re-raise unhandled exceptions instead of a 500 page; None follows TESTING/DEBUG.",
     ),
-    ConfigKey(
-        "SECRET_KEY", _str_or_bytes, None, "Key that signs session cookies.", secret=True
-    ),
+    ConfigKey("SECRET_KEY", _str_or_bytes, None, "Key that signs session cookies.", secret=True),
     ConfigKey(
         "SECRET_KEY_FALLBACKS",
         list,
@@ -78,9 +76,7 @@ CORE_CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("PREFERRED_URL_SCHEME", str, "http", "Scheme of external URLs outside requests."),
     ConfigKey("TEMPLATES_AUTO_RELOAD", bool, None, "Reload changed templates; None follows DEBUG."),
     ConfigKey("MAX_COOKIE_SIZE", int, 4093, "Warn about cookies larger than this many bytes."),
-    ConfigKey(
-        "PROVIDE_AUTOMATIC_OPTIONS", bool, True, "Answer OPTIONS requests for every route."
-    ),
+    ConfigKey("PROVIDE_AUTOMATIC_OPTIONS", bool, True, "Answer OPTIONS requests for every route."),
     ConfigKey(
         "KOLBA_EXTENSIONS",
         list,

@@ -71,9 +71,7 @@ class ConfigKey:
             )
         if self.choices is not None and value not in self.choices:
             allowed = ", ".join(repr(c) for c in self.choices)
-            raise ConfigError(
-                self.name, f"got {value!r}; use one of {allowed}."
-            )
+            raise ConfigError(self.name, f"got {value!r}; use one of {allowed}.")
         if self.check is not None:
             try:
                 self.check(value)

@@ -32,6 +32,7 @@ def kolba_config_keys() -> list[ConfigKey]:
     ``kolba config`` lists them, secrets masked; ``Extension.init_app`` applies the defaults
     and validates the values.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -40,6 +41,7 @@ def kolba_app_startup(app: Kolba) -> None:
     handled and before a CLI command runs. Validate settings and open long-lived resources
     here. Raising stops the start-up with that error.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -49,6 +51,7 @@ def kolba_cli_commands(app: Kolba) -> list[click.Command]:
     Called when the CLI loads the app. A command named like an existing one replaces it only
     if the existing one also came from this hook.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -57,6 +60,7 @@ def kolba_jinja_environment(app: Kolba, env: Environment) -> None:
 
     Called once, when ``app.jinja_env`` is first created.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -65,6 +69,7 @@ def kolba_template_context(app: Kolba) -> dict[str, t.Any]:
 
     Called on every render; values passed to ``render_template`` win over these.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -76,6 +81,7 @@ def kolba_wsgi_middleware(
     Applied once at start-up around ``app.wsgi_app``. Order follows pluggy's call order
     (``tryfirst`` implementations first): the first result becomes the outermost layer.
     """
+    raise NotImplementedError
 
 
 @hookspec(firstresult=True)
@@ -84,6 +90,7 @@ def kolba_session_interface(app: Kolba) -> SessionInterface | None:
 
     Called once at start-up; the result replaces ``app.session_interface``.
     """
+    raise NotImplementedError
 
 
 @hookspec(firstresult=True)
@@ -93,6 +100,7 @@ def kolba_identify(app: Kolba, request: Request) -> t.Any | None:
     Called on demand by :func:`kolba.get_identity`, at most once per request; ``None``
     means "not me, ask the next plugin". JWT and session extensions implement it.
     """
+    raise NotImplementedError
 
 
 @hookspec(firstresult=True)
@@ -102,6 +110,7 @@ def kolba_handle_exception(app: Kolba, error: Exception) -> t.Any | None:
     Called when neither the app nor a blueprint registered a handler for ``error``. Return
     anything a view may return, or ``None`` to leave the error to the default handling.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -111,6 +120,7 @@ def kolba_health_checks(app: Kolba) -> list[HealthCheck]:
     Each has a name, a callable that raises (or returns a failure message) when the backing
     service is not usable, and a timeout in seconds.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -119,6 +129,7 @@ def kolba_plugin_info() -> PluginInfo:
     distribution version and a one-line summary. The hooks it implements are found
     automatically.
     """
+    raise NotImplementedError
 
 
 @hookspec
@@ -130,8 +141,10 @@ def kolba_register_backends(
     ``kind`` is e.g. ``"storage"`` or ``"session"``; look one up with
     ``app.get_backend(kind, name)``. Called once at start-up; a duplicate name raises.
     """
+    raise NotImplementedError
 
 
 @hookspec
 def kolba_shell_context(app: Kolba) -> dict[str, t.Any]:
     """Return names to add to ``kolba shell``'s namespace (``db``, models ...)."""
+    raise NotImplementedError
