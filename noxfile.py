@@ -15,7 +15,6 @@ from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).parent
 PACKAGES_DIR = ROOT / "packages"
-REQUIREMENTS = ROOT / "requirements"
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.sessions = ["tests", "lint", "types", "docs"]

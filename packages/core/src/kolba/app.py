@@ -252,6 +252,7 @@ class Kolba(Scaffold):
             None
         )
         self._chains: dict[str | None, _Chain] = {}
+        self._rules_use_subdomains: bool | None = None
         self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
         cls = type(self)
         self._custom_dispatch = any(
@@ -296,6 +297,7 @@ class Kolba(Scaffold):
 
     def _setup_changed(self) -> None:
         self._static_routes = None
+        self._rules_use_subdomains = None
         self._chains = {}
         self._sync_cache = {}
 
@@ -708,7 +710,7 @@ class Kolba(Scaffold):
     def _static_table(self) -> dict[str, list[tuple[Rule, frozenset[str] | None, t.Any]]]:
         """Build the path -> rules table for rules without variables (once per setup)."""
         table: dict[str, list[tuple[Rule, frozenset[str] | None, t.Any]]] = {}
-        if self.url_map.host_matching or self.subdomain_matching:
+        if self.url_map.host_matching or self._matches_subdomains():
             self._static_routes = table
             return table
         rules = list(self.url_map.iter_rules())
@@ -732,6 +734,24 @@ class Kolba(Scaffold):
             table.setdefault(key, []).append((rule, methods, rule.defaults))
         self._static_routes = table
         return table
+
+    def _matches_subdomains(self) -> bool:
+        """Whether rule subdomains are matched against ``SERVER_NAME``.
+
+        Deliberately unlike Flask 3.1: besides ``subdomain_matching=True``, kolba matches
+        subdomains when ``SERVER_NAME`` is set and a rule asks for a subdomain, so routes
+        registered with ``subdomain=`` (as the tutorials do) are reachable.
+        """
+        if self.subdomain_matching:
+            return True
+        if not self.config["SERVER_NAME"]:
+            return False
+        flag = self._rules_use_subdomains
+        if flag is None:
+            flag = self._rules_use_subdomains = any(
+                r.subdomain for r in self.url_map.iter_rules()
+            )
+        return flag
 
     def _match(self, ctx: RequestContext) -> None:
         """Match the request: static paths through a dict, the rest through werkzeug."""
@@ -1054,7 +1074,7 @@ class Kolba(Scaffold):
         server_name = self.config["SERVER_NAME"]
         if self.url_map.host_matching:
             server_name = None
-        elif not self.subdomain_matching:
+        elif not self._matches_subdomains():
             subdomain = self.url_map.default_subdomain or ""
         return self.url_map.bind_to_environ(environ, server_name=server_name, subdomain=subdomain)
 

@@ -144,6 +144,10 @@ class Config(dict):  # type: ignore[type-arg]
             raise
         return self.from_mapping(obj)
 
+    def from_json(self, filename: str | os.PathLike[str], silent: bool = False) -> bool:
+        """Load a JSON file (as older Flask did; same as ``from_file(filename, json.load)``)."""
+        return self.from_file(filename, json.load, silent=silent)
+
     def from_mapping(self, mapping: t.Mapping[str, t.Any] | None = None, **kwargs: t.Any) -> bool:
         """Load the upper-case keys of a mapping and of the keyword arguments."""
         mappings: dict[str, t.Any] = {}

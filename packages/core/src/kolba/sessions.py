@@ -11,7 +11,7 @@ import hashlib
 import typing as t
 from datetime import UTC, datetime
 
-from itsdangerous import BadSignature, URLSafeTimedSerializer
+from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from werkzeug.datastructures import CallbackDict
 
 from .json.tag import TaggedJSONSerializer
@@ -181,6 +181,37 @@ class SessionInterface:
 
 
 session_json_serializer = TaggedJSONSerializer()
+
+
+class _KeyCachingSigner(TimestampSigner):
+    """A timestamp signer that derives its HMAC keys once instead of on every call."""
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._derived: dict[str | bytes | None, bytes] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        key = self._derived.get(secret_key)
+        if key is None:
+            key = self._derived[secret_key] = super().derive_key(secret_key)
+        return key
+
+
+class _SessionSerializer(URLSafeTimedSerializer):
+    """Keeps its signers (they hold no per-call state) instead of building two per request."""
+
+    default_signer = _KeyCachingSigner
+
+    def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._signers: dict[str | bytes | None, t.Any] = {}
+
+    def make_signer(self, salt: str | bytes | None = None) -> t.Any:
+        signer = self._signers.get(salt)
+        if signer is None:
+            signer = self._signers[salt] = super().make_signer(salt)
+        return signer
+
 _serializers: dict[tuple[t.Any, ...], URLSafeTimedSerializer] = {}
 
 
@@ -218,7 +249,7 @@ class SecureCookieSessionInterface(SessionInterface):
         if serializer is None:
             # itsdangerous signs with the last key and accepts every key in the list.
             keys = [*fallbacks, app.secret_key]
-            serializer = URLSafeTimedSerializer(
+            serializer = _SessionSerializer(
                 keys,
                 salt=self.salt,
                 serializer=self.serializer,
