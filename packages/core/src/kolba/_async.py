@@ -15,13 +15,25 @@ from functools import wraps
 _local = threading.local()
 
 
+class _LoopHolder:
+    """Owns a thread's loop and closes it when the thread's locals are dropped."""
+
+    __slots__ = ("loop",)
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+
+    def __del__(self) -> None:
+        if not self.loop.is_closed() and not self.loop.is_running():
+            self.loop.close()
+
+
 def thread_loop() -> asyncio.AbstractEventLoop:
     """Return this thread's event loop, creating it on first use."""
-    loop: asyncio.AbstractEventLoop | None = getattr(_local, "loop", None)
-    if loop is None or loop.is_closed():
-        loop = asyncio.new_event_loop()
-        _local.loop = loop
-    return loop
+    holder: _LoopHolder | None = getattr(_local, "holder", None)
+    if holder is None or holder.loop.is_closed():
+        holder = _local.holder = _LoopHolder()
+    return holder.loop
 
 
 def async_to_sync(

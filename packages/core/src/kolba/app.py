@@ -31,11 +31,13 @@ from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
 )
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import BuildError, Map, MapAdapter, Rule
 from werkzeug.routing.exceptions import RoutingException
 from werkzeug.sansio.utils import get_host
 from werkzeug.utils import cached_property
 from werkzeug.wrappers import Response as BaseResponse
+from werkzeug.wsgi import get_host as _wsgi_get_host
 
 from . import cli, signals
 from ._async import async_to_sync
@@ -243,7 +245,7 @@ class Kolba(Scaffold):
         self.plugins.register(CorePlugin(), name="kolba-core")
         #: Named backends registered through ``kolba_register_backends``, by (kind, name).
         self.backends: dict[tuple[str, str], t.Callable[..., t.Any]] = {}
-        self._backends_loaded = False
+        self._backends_loaded = -1
         self._started = False
         self._startup_lock = threading.Lock()
         self.subdomain_matching = subdomain_matching
@@ -558,31 +560,44 @@ class Kolba(Scaffold):
         with self._startup_lock:
             if self._started:
                 return
+            # Everything that can fail runs before anything is applied, so a failed start-up
+            # leaves the app as it was and the next attempt starts clean.
+            self.validate_config()
             for name in self.config.get("KOLBA_EXTENSIONS") or ():
                 if name not in self.extensions:
                     load_extension(self, name)
             self._load_backends()
             hook = self.plugins.hook
             interface = hook.kolba_session_interface(app=self)
+            middleware = [m for m in hook.kolba_wsgi_middleware(app=self) if m is not None]
+            hook.kolba_app_startup(app=self)
             if interface is not None:
                 self.session_interface = interface
-            for factory in reversed(hook.kolba_wsgi_middleware(app=self)):
-                if factory is not None:
-                    self.wsgi_app = factory(self.wsgi_app)  # type: ignore[method-assign]
-            hook.kolba_app_startup(app=self)
+            for factory in reversed(middleware):
+                self.wsgi_app = factory(self.wsgi_app)  # type: ignore[method-assign]
             self._started = True
 
+    def validate_config(self) -> None:
+        """Check every declared config key (the core's and every plugin's) against its
+        declaration; raise :class:`kolba.ConfigError` naming the first bad key."""
+        for keys in self.plugins.hook.kolba_config_keys():
+            for key in keys:
+                key.validate(self.config.get(key.name, key.default))
+
     def _load_backends(self) -> None:
-        if self._backends_loaded:
+        generation = self.plugins.generation
+        if self._backends_loaded == generation:
             return
-        self._backends_loaded = True
+        found: dict[tuple[str, str], t.Callable[..., t.Any]] = {}
 
         def register(kind: str, name: str, factory: t.Callable[..., t.Any]) -> None:
-            if (kind, name) in self.backends:
+            if (kind, name) in found:
                 raise ValueError(f"A {kind} backend named {name!r} is already registered.")
-            self.backends[(kind, name)] = factory
+            found[(kind, name)] = factory
 
         self.plugins.hook.kolba_register_backends(app=self, register=register)
+        self.backends = found
+        self._backends_loaded = generation
 
     def get_backend(self, kind: str, name: str) -> t.Callable[..., t.Any]:
         """Return the factory of the ``kind`` backend registered as ``name``."""
@@ -748,9 +763,7 @@ class Kolba(Scaffold):
             return False
         flag = self._rules_use_subdomains
         if flag is None:
-            flag = self._rules_use_subdomains = any(
-                r.subdomain for r in self.url_map.iter_rules()
-            )
+            flag = self._rules_use_subdomains = any(r.subdomain for r in self.url_map.iter_rules())
         return flag
 
     def _match(self, ctx: RequestContext) -> None:
@@ -853,7 +866,7 @@ class Kolba(Scaffold):
         """Run the hooks and the view for the current request and return the response."""
         return self._full_dispatch(_cv_request.get(), False)  # type: ignore[return-value]
 
-    def _full_dispatch(self, ctx: RequestContext, raw: bool) -> Response | tuple[bytes, str]:
+    def _full_dispatch(self, ctx: RequestContext, raw: bool) -> Response | tuple[str, str, bytes]:
         self._got_first_request = True
         custom = self._custom_dispatch
         try:
@@ -883,14 +896,18 @@ class Kolba(Scaffold):
         ):
             cls = rv.__class__
             if cls is str:
-                return rv.encode(), _HTML  # type: ignore[union-attr]
+                return "200 OK", _HTML, rv.encode()  # type: ignore[union-attr]
             if (cls is dict or cls is list) and type(self.json) is DefaultJSONProvider:
                 json = self.json
                 if json._pretty():
                     body = json.dumps(rv, indent=2)
                 else:
                     body = json.dumps(rv, separators=(",", ":"))
-                return f"{body}\n".encode(), json.mimetype
+                return "200 OK", json.mimetype, f"{body}\n".encode()
+            if isinstance(rv, HTTPException) and not isinstance(rv, RoutingException):
+                page = _default_error_page(rv)
+                if page is not None:
+                    return _status_line(rv.code), _HTML, page  # type: ignore[arg-type]
         return self.finalize_request(rv)
 
     def finalize_request(
@@ -1004,7 +1021,9 @@ class Kolba(Scaffold):
             else:
                 # Build the error page directly instead of running the exception as a WSGI
                 # app through force_type.
-                rv = self.response_class(rv.get_body(environ), rv.code, rv.get_headers(environ))
+                page = _default_error_page(rv)
+                body = rv.get_body(environ) if page is None else page
+                rv = self.response_class(body, rv.code, rv.get_headers(environ))
         if not isinstance(rv, self.response_class):
             if isinstance(rv, str | bytes | bytearray | cabc.Iterator):
                 rv = self.response_class(rv, status=status, headers=headers)
@@ -1076,7 +1095,32 @@ class Kolba(Scaffold):
             server_name = None
         elif not self._matches_subdomains():
             subdomain = self.url_map.default_subdomain or ""
+            if server_name is None:
+                return self._plain_adapter(environ, subdomain)
         return self.url_map.bind_to_environ(environ, server_name=server_name, subdomain=subdomain)
+
+    def _plain_adapter(self, environ: WSGIEnvironment, subdomain: str) -> MapAdapter:
+        """Bind the URL map for the common case (no host or subdomain matching, no
+        ``SERVER_NAME``) without ``bind_to_environ``'s general-purpose work."""
+        scheme = environ.get("wsgi.url_scheme", "http")
+        if (
+            environ.get("HTTP_UPGRADE", "").lower() == "websocket"
+            and "upgrade" in environ.get("HTTP_CONNECTION", "").lower()
+        ):
+            scheme = "wss" if scheme == "https" else "ws"
+        server_name = _wsgi_get_host(environ).lower()
+        if not server_name.isascii():
+            return self.url_map.bind_to_environ(environ, subdomain=subdomain)
+        return MapAdapter(
+            self.url_map,
+            server_name,
+            _wsgi_str(environ.get("SCRIPT_NAME")) or "/",
+            subdomain,
+            scheme,
+            _wsgi_str(environ.get("PATH_INFO")) or "/",
+            environ.get("REQUEST_METHOD", "GET"),
+            environ.get("QUERY_STRING", ""),
+        )
 
     def inject_url_defaults(self, endpoint: str, values: dict[str, t.Any]) -> None:
         """Call the ``url_defaults`` functions that apply to ``endpoint`` on ``values``."""
@@ -1276,9 +1320,9 @@ class Kolba(Scaffold):
                 error = sys.exc_info()[1]
                 raise
             if rv.__class__ is tuple:
-                body, content_type = rv
+                status, content_type, body = rv
                 start_response(
-                    "200 OK",
+                    status,
                     [("Content-Type", content_type), ("Content-Length", str(len(body)))],
                 )
                 if environ.get("REQUEST_METHOD") == "HEAD":
@@ -1300,6 +1344,40 @@ class Kolba(Scaffold):
         if not self._started:
             self._startup()
         return self.wsgi_app(environ, start_response)
+
+
+def _wsgi_str(value: str | None) -> str | None:
+    # WSGI strings carry the raw bytes as latin-1; the URL map works on decoded text.
+    if value is None:
+        return None
+    return value.encode("latin-1").decode("utf-8", "replace")
+
+
+_error_pages: dict[type[HTTPException], bytes] = {}
+
+
+def _default_error_page(e: HTTPException) -> bytes | None:
+    """The HTML page of an HTTP error that uses its class's default text and rendering,
+    rendered once per class; ``None`` for customised errors."""
+    cls = type(e)
+    if (
+        e.response is not None
+        or e.code is None
+        or e.description != cls.description
+        or cls.get_response is not HTTPException.get_response
+        or cls.get_body is not HTTPException.get_body
+        or cls.get_headers is not HTTPException.get_headers
+        or cls.get_description is not HTTPException.get_description
+    ):
+        return None
+    page = _error_pages.get(cls)
+    if page is None:
+        page = _error_pages[cls] = e.get_body().encode()
+    return page
+
+
+def _status_line(code: int) -> str:
+    return f"{code} {HTTP_STATUS_CODES.get(code, 'UNKNOWN').upper()}"
 
 
 def _blueprint_of(endpoint: str | None) -> str | None:

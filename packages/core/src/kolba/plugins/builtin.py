@@ -11,6 +11,11 @@ from .manager import hookimpl
 
 _str_or_bytes = (str, bytes)
 
+
+def _check_samesite(value: str) -> None:
+    if value.title() not in ("Lax", "Strict", "None"):
+        raise ValueError(f"got {value!r}; use 'Lax', 'Strict' or 'None'.")
+
 CORE_CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("DEBUG", bool, False, "Debug mode: reloader, debugger, exceptions propagate."),
     ConfigKey("TESTING", bool, False, "Testing mode: exceptions propagate to the test client."),
@@ -23,7 +28,7 @@ CORE_CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("SECRET_KEY", _str_or_bytes, None, "Key that signs session cookies.", secret=True),
     ConfigKey(
         "SECRET_KEY_FALLBACKS",
-        list,
+        (list, tuple),
         None,
         "Old secret keys still accepted when reading cookies; never used to sign.",
         secret=True,
@@ -35,7 +40,7 @@ CORE_CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "Lifetime of a permanent session (timedelta or seconds).",
     ),
     ConfigKey("USE_X_SENDFILE", bool, False, "Let the front server send files (X-Sendfile)."),
-    ConfigKey("TRUSTED_HOSTS", list, None, "Host names accepted in the Host header."),
+    ConfigKey("TRUSTED_HOSTS", (list, tuple), None, "Host names accepted in the Host header."),
     ConfigKey("SERVER_NAME", str, None, "Host and port the app is served at (URL building)."),
     ConfigKey("APPLICATION_ROOT", str, "/", "Path the app is mounted under."),
     ConfigKey("SESSION_COOKIE_NAME", str, "session", "Name of the session cookie."),
@@ -50,8 +55,8 @@ CORE_CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "SESSION_COOKIE_SAMESITE",
         str,
         None,
-        "SameSite attribute of the session cookie.",
-        choices=("Lax", "Strict", "None"),
+        "SameSite attribute of the session cookie: Lax, Strict or None.",
+        check=_check_samesite,
     ),
     ConfigKey(
         "SESSION_REFRESH_EACH_REQUEST",
@@ -79,7 +84,7 @@ CORE_CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("PROVIDE_AUTOMATIC_OPTIONS", bool, True, "Answer OPTIONS requests for every route."),
     ConfigKey(
         "KOLBA_EXTENSIONS",
-        list,
+        (list, tuple),
         None,
         "Names of installed extensions (entry points) to enable at start-up.",
     ),

@@ -59,8 +59,8 @@ def load_extension(app: Kolba, name: str) -> t.Any:
             obj = target() if isinstance(target, type) else target
             obj.init_app(app)
             return obj
-    known = ", ".join(e.name for e in installed_extensions()) or "none installed"
+    known = ", ".join(e.name for e in installed_extensions()) or "none"
     raise LookupError(
         f"KOLBA_EXTENSIONS names {name!r}, but no installed package provides a"
-        f" 'kolba.extensions' entry point of that name (installed: {known})."
+        f" 'kolba.extensions' entry point of that name (installed extensions: {known})."
     )

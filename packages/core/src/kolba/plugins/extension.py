@@ -54,8 +54,8 @@ class ConfigKey:
             if self.required:
                 raise ConfigError(
                     self.name,
-                    f"is required. Set app.config[{self.name!r}] to a {self.type_name()}"
-                    f" before init_app. {self.help}".rstrip(),
+                    f"is required. Set app.config[{self.name!r}] to a value of type"
+                    f" {self.type_name()} before init_app. {self.help}".rstrip(),
                 )
             return
         types = self.type if isinstance(self.type, tuple) else (self.type,)
@@ -67,7 +67,7 @@ class ConfigKey:
             raise ConfigError(
                 self.name,
                 f"expected {self.type_name()}, got {type(value).__name__} {value!r}. Set"
-                f" app.config[{self.name!r}] to a {self.type_name()}.",
+                f" app.config[{self.name!r}] to a value of type {self.type_name()}.",
             )
         if self.choices is not None and value not in self.choices:
             allowed = ", ".join(repr(c) for c in self.choices)

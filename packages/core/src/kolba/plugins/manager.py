@@ -26,6 +26,8 @@ class PluginManager(pluggy.PluginManager):
         super().__init__("kolba")
         self.add_hookspecs(hookspecs)
         self._implemented: dict[str, bool] = {}
+        #: Counts changes to the set of registered plugins.
+        self.generation = 0
 
     def register(self, plugin: t.Any, name: str | None = None) -> str | None:
         rv = super().register(plugin, name)
@@ -35,11 +37,13 @@ class PluginManager(pluggy.PluginManager):
             self.unregister(plugin)
             raise
         self._implemented.clear()
+        self.generation += 1
         return rv
 
     def unregister(self, plugin: t.Any = None, name: str | None = None) -> t.Any:
         rv = super().unregister(plugin, name)
         self._implemented.clear()
+        self.generation += 1
         return rv
 
     def implemented(self, hook_name: str) -> bool:
