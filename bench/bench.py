@@ -36,18 +36,22 @@ class Framework:
     name: str
     app_class: Any
     request: Any
+    session: Any
+    render_template: Any
 
 
 FRAMEWORKS = [
-    Framework("flask", flask.Flask, flask.request),
-    Framework("kolba", kolba.Kolba, kolba.request),
+    Framework("flask", flask.Flask, flask.request, flask.session, flask.render_template),
+    Framework("kolba", kolba.Kolba, kolba.request, kolba.session, kolba.render_template),
 ]
 
 
 def create_app(fw: Framework) -> Any:
     """Build the benchmark app on `fw`; every scenario's view lives here."""
     app = fw.app_class(__name__)
+    app.secret_key = "bench secret"
     request = fw.request
+    session = fw.session
 
     @app.get("/")
     def hello() -> str:
@@ -79,6 +83,27 @@ def create_app(fw: Framework) -> Any:
     def upload() -> str:
         return str(len(request.files["file"].read()))
 
+    @app.get("/login")
+    def login() -> str:
+        session["user"] = "ada"
+        session["visits"] = 0
+        return "ok"
+
+    @app.get("/session")
+    def session_visit() -> str:
+        session["visits"] = session.get("visits", 0) + 1
+        return f"{session['user']} {session['visits']}"
+
+    items = [
+        {"name": f"item {i}", "note": "<b>&</b>" if i % 3 == 0 else "plain"} for i in range(30)
+    ]
+
+    @app.get("/template")
+    def template() -> str:
+        return fw.render_template(  # type: ignore[no-any-return]
+            "bench_page.html", title="Bench <page>", items=items, footer="done"
+        )
+
     return app
 
 
@@ -94,6 +119,8 @@ class Scenario:
     files: dict[str, tuple[bytes, str]] = field(default_factory=dict)  # field -> (content, name)
     headers: dict[str, str] = field(default_factory=dict)
     status: int = 200
+    #: A path requested once per app first; the session cookie it sets is sent with every call.
+    login: str | None = None
 
 
 SCENARIOS = [
@@ -121,13 +148,15 @@ SCENARIOS = [
         method="POST",
         files={"file": (UPLOAD, "upload.bin")},
     ),
+    Scenario("session read + write", "/session", login="/login"),
+    Scenario("template render", "/template"),
 ]
 
 
 class Request:
     """A scenario's environ and body, built once; each call gets a copy and a fresh input."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, cookie: str | None = None) -> None:
         data: dict[str, Any] = dict(scenario.form)
         for key, (content, filename) in scenario.files.items():
             data[key] = (io.BytesIO(content), filename)
@@ -135,7 +164,7 @@ class Request:
             path=scenario.path,
             method=scenario.method,
             query_string=scenario.query,
-            headers=scenario.headers,
+            headers={**scenario.headers, **({"Cookie": cookie} if cookie else {})},
             data=data or None,
         )
         try:
@@ -177,9 +206,29 @@ def response_of(app: WSGIApp, req: Request) -> tuple[int, bytes]:
     return int(statuses[-1].split(" ", 1)[0]), body
 
 
-def check(scenario: Scenario, apps: dict[str, WSGIApp], req: Request) -> None:
+def session_cookie(app: Any, path: str) -> str:
+    """The `Cookie` header value that carries the session `app` sets when `path` is requested."""
+    client = app.test_client()
+    client.get(path)
+    cookie = client.get_cookie("session")
+    if cookie is None:
+        sys.exit(f"bench: {path} set no session cookie")
+    return f"session={cookie.value}"
+
+
+def requests_for(scenario: Scenario, apps: dict[str, Any]) -> dict[str, Request]:
+    """Each app's request for `scenario`: the same, except for the app's own session cookie."""
+    if scenario.login is None:
+        shared = Request(scenario)
+        return {name: shared for name in apps}
+    return {
+        name: Request(scenario, session_cookie(app, scenario.login)) for name, app in apps.items()
+    }
+
+
+def check(scenario: Scenario, apps: dict[str, WSGIApp], reqs: dict[str, Request]) -> None:
     """Exit unless every app answers `scenario` with its expected status and the same body."""
-    answers = {name: response_of(app, req) for name, app in apps.items()}
+    answers = {name: response_of(app, reqs[name]) for name, app in apps.items()}
     statuses = {status for status, _ in answers.values()}
     bodies = {body for _, body in answers.values()}
     if statuses != {scenario.status} or len(bodies) != 1:
@@ -210,14 +259,14 @@ def measure(
     scenario: Scenario, apps: dict[str, WSGIApp], repeats: int, target: float
 ) -> dict[str, float]:
     """Median requests per second of each app; the apps take turns, in alternating order."""
-    req = Request(scenario)
-    check(scenario, apps, req)
-    numbers = {name: calibrate(app, req, target) for name, app in apps.items()}
+    reqs = requests_for(scenario, apps)
+    check(scenario, apps, reqs)
+    numbers = {name: calibrate(app, reqs[name], target) for name, app in apps.items()}
     seconds: dict[str, list[float]] = {name: [] for name in apps}
     turns = list(apps.items())
     for _ in range(repeats):
         for name, app in turns:
-            seconds[name].append(time_calls(app, req, numbers[name]))
+            seconds[name].append(time_calls(app, reqs[name], numbers[name]))
         turns.reverse()
     return {name: numbers[name] / statistics.median(times) for name, times in seconds.items()}
 
