@@ -5,6 +5,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -62,10 +65,53 @@ def _src_folders() -> list[str]:
     return [f"packages/{name}/src" for name in PACKAGES]
 
 
+def _missing_debian_packages(names: list[str]) -> list[str]:
+    missing = []
+    for name in names:
+        probe = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", name], capture_output=True, text=True
+        )
+        if "install ok installed" not in probe.stdout:
+            missing.append(name)
+    return missing
+
+
+def _ensure_debian_packages(session: nox.Session, package: str) -> None:
+    """Install the Debian packages a package's tests need (its tests/apt.txt): the services
+    the tests start themselves, such as redis-server or chromium."""
+    listing = PACKAGES_DIR / package / "tests" / "apt.txt"
+    if not listing.is_file():
+        return
+    names = [line.strip() for line in listing.read_text().splitlines() if line.strip()]
+    if not names or shutil.which("dpkg-query") is None:
+        return
+    missing = _missing_debian_packages(names)
+    if not missing:
+        return
+    if shutil.which("apt-get") is None or os.geteuid() != 0:
+        session.error(
+            f"{package}'s tests need the Debian packages {', '.join(missing)}; install them"
+            " (as root: apt-get install -y ...) and run again."
+        )
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    session.run("apt-get", "update", "-qq", external=True, env=env)
+    session.run(
+        "apt-get",
+        "install",
+        "-y",
+        "-qq",
+        "--no-install-recommends",
+        *missing,
+        external=True,
+        env=env,
+    )
+
+
 @nox.session
 @nox.parametrize("package", list(PACKAGES), ids=list(PACKAGES))
 def tests(session: nox.Session, package: str) -> None:
     """Run one package's tests against that package alone, installed from its folder."""
+    _ensure_debian_packages(session, package)
     session.install(*_local_closure(package), "-r", "requirements/tests.txt")
     extra = PACKAGES_DIR / package / "tests" / "requirements.txt"
     if extra.is_file():
