@@ -139,6 +139,8 @@ def types(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the Sphinx site with warnings as errors, then test the recipes and the demo app."""
+    for package in PACKAGES:
+        _ensure_debian_packages(session, package)
     session.install(*_all_packages(), "-r", "requirements/docs.txt")
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
     targets = ["examples/demo"]
