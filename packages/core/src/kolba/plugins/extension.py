@@ -5,6 +5,7 @@ with the app's plugin manager.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import importlib.metadata
 import typing as t
@@ -61,6 +62,8 @@ class ConfigKey:
         types = self.type if isinstance(self.type, tuple) else (self.type,)
         if bool in types and isinstance(value, bool):
             pass
+        elif float in types and isinstance(value, int) and not isinstance(value, bool):
+            pass
         elif not isinstance(value, types) or (
             isinstance(value, bool) and bool not in types and int in types
         ):
@@ -81,8 +84,9 @@ class ConfigKey:
 
 @dataclasses.dataclass(frozen=True)
 class HealthCheck:
-    """A check ``kolba doctor`` runs: ``check()`` raises, or returns a failure message, when
-    the service is not usable; returning ``None`` (or a truthy non-str) means healthy."""
+    """A check ``kolba doctor`` runs. ``check()`` returning ``None`` or ``True`` means healthy;
+    raising, returning ``False`` or returning a string (the failure message) means the service
+    is not usable. ``timeout`` is in seconds."""
 
     name: str
     check: t.Callable[[], t.Any]
@@ -99,10 +103,15 @@ class PluginInfo:
 
 
 def apply_config(app: Kolba, keys: t.Iterable[ConfigKey]) -> None:
-    """Set each key's default where the app's config lacks it, then validate every value."""
+    """Validate every key's value (its default where the config lacks it), then set the
+    missing defaults. Nothing is changed when a value is rejected. Mutable defaults are
+    copied, so apps never share them."""
+    keys = list(keys)
     for key in keys:
-        app.config.setdefault(key.name, key.default)
-        key.validate(app.config[key.name])
+        key.validate(app.config.get(key.name, key.default))
+    for key in keys:
+        if key.name not in app.config:
+            app.config[key.name] = copy.deepcopy(key.default)
 
 
 class Extension:
@@ -147,11 +156,22 @@ class Extension:
                 f"The extension {self.name!r} is already initialised on app {app.name!r}."
                 " Call init_app once per app."
             )
+        added = [key.name for key in self.config_keys if key.name not in app.config]
         apply_config(app, self.config_keys)
-        app.extensions[self.name] = self.create_state(app)
         plugin_name = f"kolba-ext:{self.name}"
-        if app.plugins.get_plugin(plugin_name) is None:
-            app.plugins.register(self, name=plugin_name)
+        previous = app.plugins.get_plugin(plugin_name)
+        try:
+            state = self.create_state(app)
+            if previous is not self:
+                if previous is not None:
+                    app.plugins.unregister(previous)
+                app.plugins.register(self, name=plugin_name)
+        except BaseException:
+            # Leave the app as it was, so fixing the cause and calling init_app again works.
+            for name in added:
+                app.config.pop(name, None)
+            raise
+        app.extensions[self.name] = state
 
     def create_state(self, app: Kolba) -> t.Any:
         """Return the per-app state stored in ``app.extensions[self.name]``."""

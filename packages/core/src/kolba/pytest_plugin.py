@@ -1,0 +1,61 @@
+"""kolba's pytest plugin: the ``app``, ``client`` and ``runner`` fixtures and the ``kolba_config``
+marker, active wherever kolba is installed (entry point group ``pytest11``).
+
+A project replaces the ``app`` fixture by defining its own ``app`` fixture in ``conftest.py`` or
+in a test module; ``client`` and ``runner`` then use that app.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+import pytest
+
+from .app import Kolba
+from .testing import KolbaClient, KolbaCliRunner
+
+#: The ``SECRET_KEY`` of apps made by :func:`make_app`; for signing test cookies only.
+TEST_SECRET_KEY = "kolba-test-secret-key"
+
+
+def make_app(import_name: str = "kolba_test_app", **config: t.Any) -> Kolba:
+    """Return a new app for a test: ``TESTING`` on, a test ``SECRET_KEY``, then ``config``.
+
+    Use it where a test needs more than one app, e.g. to check that two apps stay isolated.
+    """
+    app = Kolba(import_name)
+    app.config.update(TESTING=True, SECRET_KEY=TEST_SECRET_KEY)
+    app.config.update(config)
+    return app
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "kolba_config(**values): config values the app fixture sets for this test; the marker"
+        " closest to the test wins.",
+    )
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest) -> Kolba:
+    """A fresh app named ``kolba_test_app`` with ``TESTING`` on, a test ``SECRET_KEY`` and the
+    values of ``@pytest.mark.kolba_config(...)`` markers."""
+    values: dict[str, t.Any] = {}
+    # iter_markers yields the closest marker first (function, class, module); apply the farthest
+    # first so the closest one wins.
+    for marker in reversed(list(request.node.iter_markers("kolba_config"))):
+        values.update(marker.kwargs)
+    return make_app(**values)
+
+
+@pytest.fixture
+def client(app: Kolba) -> KolbaClient:
+    """The test client of the ``app`` fixture."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Kolba) -> KolbaCliRunner:
+    """The CLI runner of the ``app`` fixture."""
+    return app.test_cli_runner()
