@@ -50,7 +50,13 @@ from .logging import create_logger
 from .plugins.builtin import CorePlugin
 from .plugins.discovery import load_extension
 from .plugins.manager import PluginManager
-from .scaffold import Scaffold, _endpoint_from_view_func, find_package, setupmethod
+from .scaffold import (
+    Scaffold,
+    _endpoint_from_view_func,
+    find_package,
+    named_decorator,
+    setupmethod,
+)
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import DispatchingJinjaLoader, Environment, _default_template_ctx_processor
 from .wrappers import Request, Response
@@ -420,12 +426,7 @@ class Kolba(Scaffold):
         self, name: str | None = None
     ) -> t.Callable[[T_template_filter], T_template_filter]:
         """Decorate a function to register it as a Jinja filter (named ``name`` or its own)."""
-
-        def decorator(f: T_template_filter) -> T_template_filter:
-            self.add_template_filter(f, name=name)
-            return f
-
-        return decorator
+        return named_decorator(self.add_template_filter, name)
 
     @setupmethod
     def add_template_filter(self, f: TemplateFilterCallable, name: str | None = None) -> None:
@@ -437,12 +438,7 @@ class Kolba(Scaffold):
         self, name: str | None = None
     ) -> t.Callable[[T_template_test], T_template_test]:
         """Decorate a function to register it as a Jinja test."""
-
-        def decorator(f: T_template_test) -> T_template_test:
-            self.add_template_test(f, name=name)
-            return f
-
-        return decorator
+        return named_decorator(self.add_template_test, name)
 
     @setupmethod
     def add_template_test(self, f: TemplateTestCallable, name: str | None = None) -> None:
@@ -454,12 +450,7 @@ class Kolba(Scaffold):
         self, name: str | None = None
     ) -> t.Callable[[T_template_global], T_template_global]:
         """Decorate a function to make it a global in every template."""
-
-        def decorator(f: T_template_global) -> T_template_global:
-            self.add_template_global(f, name=name)
-            return f
-
-        return decorator
+        return named_decorator(self.add_template_global, name)
 
     @setupmethod
     def add_template_global(self, f: TemplateGlobalCallable, name: str | None = None) -> None:
@@ -714,7 +705,9 @@ class Kolba(Scaffold):
         exc_info: tuple[type, BaseException, TracebackType] | tuple[None, None, None],
     ) -> None:
         """Log an unhandled exception to :attr:`logger`."""
-        self.logger.error(f"Exception on {request.path} [{request.method}]", exc_info=exc_info)
+        # The path comes from the client: escape it so it cannot forge log lines.
+        path = repr(request.path)[1:-1]
+        self.logger.error(f"Exception on {path} [{request.method}]", exc_info=exc_info)
 
     def should_ignore_error(self, error: BaseException | None) -> bool:
         """Return true to hide ``error`` from the teardown functions."""

@@ -8,7 +8,13 @@ import os
 import typing as t
 from collections import defaultdict
 
-from .scaffold import Scaffold, _endpoint_from_view_func, _sentinel, setupmethod
+from .scaffold import (
+    Scaffold,
+    _endpoint_from_view_func,
+    _sentinel,
+    named_decorator,
+    setupmethod,
+)
 
 if t.TYPE_CHECKING:
     from .app import Kolba
@@ -278,62 +284,41 @@ class Blueprint(Scaffold):
             )
         )
 
+    def _record_jinja(self, attr: str, f: t.Callable[..., t.Any], name: str | None) -> None:
+        def register(state: BlueprintSetupState) -> None:
+            getattr(state.app.jinja_env, attr)[name or f.__name__] = f
+
+        self.record_once(register)
+
     @setupmethod
     def app_template_filter(self, name: str | None = None) -> t.Callable[[T], T]:
         """Register a Jinja filter for the whole app."""
-
-        def decorator(f: T) -> T:
-            self.add_app_template_filter(f, name=name)
-            return f
-
-        return decorator
+        return named_decorator(self.add_app_template_filter, name)
 
     @setupmethod
     def add_app_template_filter(self, f: TemplateFilterCallable, name: str | None = None) -> None:
         """Register a Jinja filter for the whole app (non-decorator form)."""
-
-        def register_template(state: BlueprintSetupState) -> None:
-            state.app.jinja_env.filters[name or f.__name__] = f
-
-        self.record_once(register_template)
+        self._record_jinja("filters", f, name)
 
     @setupmethod
     def app_template_test(self, name: str | None = None) -> t.Callable[[T], T]:
         """Register a Jinja test for the whole app."""
-
-        def decorator(f: T) -> T:
-            self.add_app_template_test(f, name=name)
-            return f
-
-        return decorator
+        return named_decorator(self.add_app_template_test, name)
 
     @setupmethod
     def add_app_template_test(self, f: TemplateTestCallable, name: str | None = None) -> None:
         """Register a Jinja test for the whole app (non-decorator form)."""
-
-        def register_template(state: BlueprintSetupState) -> None:
-            state.app.jinja_env.tests[name or f.__name__] = f
-
-        self.record_once(register_template)
+        self._record_jinja("tests", f, name)
 
     @setupmethod
     def app_template_global(self, name: str | None = None) -> t.Callable[[T], T]:
         """Register a Jinja global for the whole app."""
-
-        def decorator(f: T) -> T:
-            self.add_app_template_global(f, name=name)
-            return f
-
-        return decorator
+        return named_decorator(self.add_app_template_global, name)
 
     @setupmethod
     def add_app_template_global(self, f: TemplateGlobalCallable, name: str | None = None) -> None:
         """Register a Jinja global for the whole app (non-decorator form)."""
-
-        def register_template(state: BlueprintSetupState) -> None:
-            state.app.jinja_env.globals[name or f.__name__] = f
-
-        self.record_once(register_template)
+        self._record_jinja("globals", f, name)
 
     @setupmethod
     def before_app_request(self, f: T) -> T:

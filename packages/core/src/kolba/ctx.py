@@ -16,6 +16,7 @@ from .globals import _cv_app, _cv_request
 from .helpers import _unset
 
 if t.TYPE_CHECKING:
+    import typing_extensions as te
     from werkzeug.exceptions import HTTPException
     from werkzeug.routing import MapAdapter, Rule
 
@@ -119,7 +120,29 @@ def has_app_context() -> bool:
     return _cv_app.get(None) is not None
 
 
-class AppContext:
+class _PushPop:
+    """``with ctx:`` pushes the context and pops it, passing on the exception."""
+
+    def push(self) -> None:
+        raise NotImplementedError
+
+    def pop(self, exc: BaseException | None = _sentinel) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> te.Self:
+        self.push()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type | None,
+        exc_value: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.pop(exc_value)
+
+
+class AppContext(_PushPop):
     """Holds ``g`` and the app-bound URL adapter while the app is handling work.
 
     Pushed automatically for every request and for CLI commands; push one by hand with
@@ -165,23 +188,11 @@ class AppContext:
         if signals.appcontext_popped.receivers:
             signals.appcontext_popped.send(self.app, _async_wrapper=self.app.ensure_sync)
 
-    def __enter__(self) -> AppContext:
-        self.push()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type | None,
-        exc_value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.pop(exc_value)
-
     def __repr__(self) -> str:
         return f"<AppContext of {self.app.name!r}>"
 
 
-class RequestContext:
+class RequestContext(_PushPop):
     """Everything about one request: the environ, the matched rule, the session and flashes.
 
     The :class:`~kolba.wrappers.Request` object, the bound URL adapter and the session are
@@ -300,18 +311,6 @@ class RequestContext:
                 app_ctx.pop(exc)
             if ctx is not self:
                 raise AssertionError(f"Popped wrong request context. ({ctx!r} instead of {self!r})")
-
-    def __enter__(self) -> RequestContext:
-        self.push()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type | None,
-        exc_value: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.pop(exc_value)
 
     def __repr__(self) -> str:
         method = self.environ.get("REQUEST_METHOD")

@@ -352,6 +352,18 @@ class Scaffold:
         return exc_class, None
 
 
+def named_decorator(
+    register: t.Callable[[t.Any, str | None], None], name: str | None
+) -> t.Callable[[F], F]:
+    """The decorator form of a ``register(f, name)`` method: ``@app.template_filter("x")``."""
+
+    def decorator(f: F) -> F:
+        register(f, name)
+        return f
+
+    return decorator
+
+
 def _endpoint_from_view_func(view_func: RouteCallable) -> str:
     assert view_func is not None, "expected view func if endpoint is not provided."
     return view_func.__name__

@@ -212,6 +212,7 @@ class _SessionSerializer(URLSafeTimedSerializer):
             signer = self._signers[salt] = super().make_signer(salt)
         return signer
 
+
 _serializers: dict[tuple[t.Any, ...], URLSafeTimedSerializer] = {}
 
 

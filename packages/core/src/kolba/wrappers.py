@@ -20,6 +20,35 @@ if t.TYPE_CHECKING:
     from werkzeug.routing import Rule
 
 
+class _ConfigLimit:
+    """A request size limit read from the current app's config key of the same meaning.
+
+    Assigning on a request overrides it for that request; outside an app context werkzeug's
+    default applies. Larger input gives 413.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+        self.attr = f"_{name}"
+
+    def __get__(self, request: _WRequest | None, owner: type | None = None) -> t.Any:
+        if request is None:
+            return self
+        value = request.__dict__.get(self.attr)
+        if value is not None:
+            return value
+        ctx = _cv_app.get(None)
+        if ctx is None:
+            return getattr(_WRequest, self.name)
+        return ctx.app.config[self.key]
+
+    def __set__(self, request: _WRequest, value: int | None) -> None:
+        request.__dict__[self.attr] = value
+
+
 class Request(_WRequest):
     """The request object used by default in kolba.
 
@@ -36,51 +65,9 @@ class Request(_WRequest):
     #: The HTTP exception raised while matching (404, 405, a redirect), if any.
     routing_exception: HTTPException | None = None
 
-    _max_content_length: int | None = None
-    _max_form_memory_size: int | None = None
-    _max_form_parts: int | None = None
-
-    @property
-    def max_content_length(self) -> int | None:
-        """The largest body accepted, from ``MAX_CONTENT_LENGTH``; larger gives 413."""
-        if self._max_content_length is not None:
-            return self._max_content_length
-        ctx = _cv_app.get(None)
-        if ctx is None:
-            return super().max_content_length
-        return ctx.app.config["MAX_CONTENT_LENGTH"]  # type: ignore[no-any-return]
-
-    @max_content_length.setter
-    def max_content_length(self, value: int | None) -> None:
-        self._max_content_length = value
-
-    @property
-    def max_form_memory_size(self) -> int | None:
-        """The largest non-file form field, from ``MAX_FORM_MEMORY_SIZE``; larger gives 413."""
-        if self._max_form_memory_size is not None:
-            return self._max_form_memory_size
-        ctx = _cv_app.get(None)
-        if ctx is None:
-            return super().max_form_memory_size
-        return ctx.app.config["MAX_FORM_MEMORY_SIZE"]  # type: ignore[no-any-return]
-
-    @max_form_memory_size.setter
-    def max_form_memory_size(self, value: int | None) -> None:
-        self._max_form_memory_size = value
-
-    @property  # type: ignore[override]
-    def max_form_parts(self) -> int | None:
-        """The most multipart fields accepted, from ``MAX_FORM_PARTS``; more gives 413."""
-        if self._max_form_parts is not None:
-            return self._max_form_parts
-        ctx = _cv_app.get(None)
-        if ctx is None:
-            return super().max_form_parts
-        return ctx.app.config["MAX_FORM_PARTS"]  # type: ignore[no-any-return]
-
-    @max_form_parts.setter
-    def max_form_parts(self, value: int | None) -> None:
-        self._max_form_parts = value
+    max_content_length = _ConfigLimit("MAX_CONTENT_LENGTH")
+    max_form_memory_size = _ConfigLimit("MAX_FORM_MEMORY_SIZE")
+    max_form_parts = _ConfigLimit("MAX_FORM_PARTS")
 
     @property
     def endpoint(self) -> str | None:

@@ -16,6 +16,7 @@ def _check_samesite(value: str) -> None:
     if value.title() not in ("Lax", "Strict", "None"):
         raise ValueError(f"got {value!r}; use 'Lax', 'Strict' or 'None'.")
 
+
 CORE_CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("DEBUG", bool, False, "Debug mode: reloader, debugger, exceptions propagate."),
     ConfigKey("TESTING", bool, False, "Testing mode: exceptions propagate to the test client."),
@@ -103,5 +104,5 @@ class CorePlugin:
         try:
             version = importlib.metadata.version("kolba")
         except importlib.metadata.PackageNotFoundError:
-            version = ""
+            from .. import __version__ as version
         return PluginInfo("kolba", version, "The kolba core.")

@@ -49,6 +49,15 @@ class ConfigKey:
         types = self.type if isinstance(self.type, tuple) else (self.type,)
         return " or ".join(tp.__name__ for tp in types)
 
+    def _type_accepts(self, value: t.Any) -> bool:
+        types = self.type if isinstance(self.type, tuple) else (self.type,)
+        if isinstance(value, bool):
+            # bool is an int subclass, but True is no sensible port or size.
+            return bool in types or object in types
+        if isinstance(value, int) and float in types:
+            return True
+        return isinstance(value, types)
+
     def validate(self, value: t.Any) -> None:
         """Raise :class:`ConfigError` if ``value`` is not acceptable for this key."""
         if value is None:
@@ -59,14 +68,7 @@ class ConfigKey:
                     f" {self.type_name()} before init_app. {self.help}".rstrip(),
                 )
             return
-        types = self.type if isinstance(self.type, tuple) else (self.type,)
-        if bool in types and isinstance(value, bool):
-            pass
-        elif float in types and isinstance(value, int) and not isinstance(value, bool):
-            pass
-        elif not isinstance(value, types) or (
-            isinstance(value, bool) and bool not in types and int in types
-        ):
+        if not self._type_accepts(value):
             raise ConfigError(
                 self.name,
                 f"expected {self.type_name()}, got {type(value).__name__} {value!r}. Set"
