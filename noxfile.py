@@ -20,7 +20,7 @@ ROOT = Path(__file__).parent
 PACKAGES_DIR = ROOT / "packages"
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "lint", "types", "docs"]
+nox.options.sessions = ["tests", "lint", "types", "docs", "packaging"]
 
 
 def _read_project(folder: Path) -> dict[str, Any]:
@@ -159,12 +159,30 @@ def bench(session: nox.Session) -> None:
 @nox.session
 def demo(session: nox.Session) -> None:
     """Serve the demo app on http://127.0.0.1:5000 until interrupted."""
-    session.install("./packages/core")
-    session.run("python", "examples/demo/app.py")
+    session.install("./packages/core", "./packages/ext-mail")
+    session.run(
+        "kolba", "--app", "examples/demo/app.py", "run", "--host", "127.0.0.1", "--port", "5000"
+    )
+
+
+def _build_dists(session: nox.Session) -> None:
+    shutil.rmtree(ROOT / "dist", ignore_errors=True)
+    for name in PACKAGES:
+        session.run("uv", "build", "-q", "--out-dir", "dist", f"packages/{name}")
 
 
 @nox.session(venv_backend="uv")
 def wheels(session: nox.Session) -> None:
     """Build every package's wheel and sdist into dist/."""
-    for name in PACKAGES:
-        session.run("uv", "build", "--out-dir", "dist", f"packages/{name}")
+    _build_dists(session)
+
+
+@nox.session(venv_backend="uv")
+def packaging(session: nox.Session) -> None:
+    """Build the wheels, then install kolba with extras from them into a clean virtualenv and
+    check what `kolba plugins` lists."""
+    _build_dists(session)
+    session.install("-r", "requirements/tests.txt", "-r", "requirements/nox.txt")
+    session.run(
+        "pytest", "tests/packaging", *session.posargs, env={"KOLBA_DIST": str(ROOT / "dist")}
+    )

@@ -1,6 +1,7 @@
 """The demo app that README's first command serves: kolba's basics on a few small pages.
 
-Run it with `python3 -m nox -s demo`, then open http://127.0.0.1:5000.
+Run it with `python3 -m nox -s demo` (which runs `kolba --app examples/demo/app.py run`), then
+open http://127.0.0.1:5000. Signing the guestbook prints the notification mail in the terminal.
 """
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ import secrets
 from typing import Any
 
 from kolba import Kolba, flash, redirect, render_template, request, url_for
+from kolba_mail import Mail, Message
 
 MAX_MESSAGE_LENGTH = 200
+
+# Mail goes to the terminal (the console transport): the demo needs no mail server.
+mail = Mail()
 
 
 def create_app(config: dict[str, Any] | None = None) -> Kolba:
@@ -18,7 +23,10 @@ def create_app(config: dict[str, Any] | None = None) -> Kolba:
     app = Kolba(__name__)
     # A fresh key per start is enough for flash messages: nothing the demo signs outlives it.
     app.config["SECRET_KEY"] = secrets.token_hex(32)
+    app.config["MAIL_TRANSPORT"] = "console"
+    app.config["MAIL_DEFAULT_SENDER"] = ("kolba demo", "demo@localhost")
     app.config.update(config or {})
+    mail.init_app(app)
     # The guestbook is held by this app alone, so every app the factory builds starts empty.
     entries: list[dict[str, str]] = []
 
@@ -61,6 +69,13 @@ def create_app(config: dict[str, Any] | None = None) -> Kolba:
             page = render_template("guestbook.html", entries=entries, error=error, name=name)
             return page, 400
         entries.append({"name": name, "message": message})
+        mail.send(
+            Message(
+                "New guestbook entry",
+                recipients=["owner@localhost"],
+                body=f"{name} wrote:\n\n{message}\n",
+            )
+        )
         flash(f"Thanks for signing, {name}!")
         return redirect(url_for("guestbook"))
 

@@ -77,3 +77,11 @@ def test_each_app_has_its_own_guestbook() -> None:
     first.post("/guestbook", data={"message": "only here"})
     second = demo.create_app({"TESTING": True}).test_client()
     assert b"only here" not in second.get("/guestbook").data
+
+
+def test_signing_the_guestbook_mails_the_owner(client: Any) -> None:
+    with demo.mail.record_messages() as outbox:
+        client.post("/guestbook", data={"name": "Ann", "message": "Lovely demo"})
+    assert [m.subject for m in outbox] == ["New guestbook entry"]
+    assert outbox[0].recipients == ["owner@localhost"]
+    assert "Ann wrote:" in outbox[0].body
