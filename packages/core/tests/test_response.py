@@ -3,7 +3,7 @@ Assertions go through the test client's response (status, headers, body)."""
 
 import pytest
 
-from kolba import Kolba, Response, abort, jsonify, make_response, redirect, url_for
+from kolba import Kolba, Response, abort, jsonify, make_response, redirect, request, url_for
 
 
 @pytest.fixture
@@ -384,3 +384,16 @@ def test_abort_stops_the_view(app, client):
 
     assert client.get("/").status_code == 403
     assert reached == []
+
+
+def test_redirect_to_a_target_with_a_line_break_is_a_400():  # kolba-specific
+    app = Kolba(__name__)
+
+    @app.route("/go")
+    def go():
+        return redirect(request.args["next"])
+
+    rv = app.test_client().get("/go?next=/x%0d%0aSet-Cookie:%20a=b")
+    assert rv.status_code == 400
+    assert b"line break" in rv.data
+    assert "Set-Cookie" not in rv.headers

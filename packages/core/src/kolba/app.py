@@ -1051,9 +1051,14 @@ class Kolba(Scaffold):
         return rv
 
     def redirect(self, location: str, code: int = 302) -> BaseResponse:
-        """Return a redirect response; used by :func:`kolba.redirect`."""
+        """Return a redirect response; used by :func:`kolba.redirect`. A target with a line
+        break or NUL (header injection) is refused with 400."""
         from werkzeug.utils import redirect as _redirect
 
+        if "\r" in location or "\n" in location or "\0" in location:
+            # Redirect targets often come from the query string (?next=...): refusing them is
+            # the client's error, not a server error.
+            raise BadRequest("The redirect target contains a line break or a NUL character.")
         return _redirect(location, code=code, Response=self.response_class)
 
     # -- URLs -------------------------------------------------------------------------------
