@@ -3,10 +3,10 @@ notes with fetch(), signed in through a session cookie; a public feed is open to
 
 import re
 
-from kolba_cors import CORS
 from werkzeug.exceptions import HTTPException
 
 from kolba import Kolba, abort, request, session
+from kolba_cors import CORS
 
 # The front ends allowed to call the API with the user's cookie. Plain strings are exact
 # origins; a compiled regex must match the whole origin.

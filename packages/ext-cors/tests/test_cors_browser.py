@@ -16,10 +16,10 @@ import tempfile
 import threading
 
 import pytest
-from kolba_cors import CORS
 from werkzeug.serving import make_server
 
 from kolba import Kolba, abort, request
+from kolba_cors import CORS
 
 CHROMIUM_FLAGS = [
     "--headless",

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 from cors_helpers import ACAC, ACAO, ACMA, ORIGIN, OTHER, cors_headers, make_app, preflight
-from kolba_cors import CORS
-from kolba_cors.policy import CorsState
 
 from kolba import ConfigError, ConfigKey
+from kolba_cors import CORS
+from kolba_cors.policy import CorsState
 
 OPTION_NAMES = [
     "origins",

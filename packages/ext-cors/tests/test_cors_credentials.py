@@ -5,9 +5,9 @@ import re
 
 import pytest
 from cors_helpers import ACAC, ACAO, ORIGIN, OTHER, cors_headers, make_app, preflight
-from kolba_cors import CORS, cross_origin
 
 from kolba import ConfigError
+from kolba_cors import CORS, cross_origin
 
 
 def test_credentials_are_allowed_for_a_listed_origin(app):

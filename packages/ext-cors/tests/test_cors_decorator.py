@@ -3,9 +3,9 @@ error responses, the app's config as defaults, and precedence over the app-wide 
 
 import pytest
 from cors_helpers import ACAC, ACAH, ACAM, ACAO, ACMA, ORIGIN, OTHER, cors_headers, preflight
-from kolba_cors import CORS, cross_origin
 
 from kolba import ConfigError, Kolba, abort
+from kolba_cors import CORS, cross_origin
 
 
 @pytest.fixture

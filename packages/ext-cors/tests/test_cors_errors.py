@@ -3,9 +3,9 @@ why a request failed: abort(), unknown URLs, handled exceptions and unhandled 50
 
 import pytest
 from cors_helpers import ACAC, ACAO, ACEH, ORIGIN, OTHER, cors_headers, make_app
-from kolba_cors import CORS
 
 from kolba import abort
+from kolba_cors import CORS
 
 OPTIONS = {"origins": [ORIGIN], "supports_credentials": True, "expose_headers": ["X-Request-Id"]}
 EXPECTED = {ACAO: ORIGIN, ACAC: "true", ACEH: "X-Request-Id"}

@@ -5,9 +5,9 @@ import re
 
 import pytest
 from cors_helpers import ACAC, ACAO, ORIGIN, OTHER, cors_headers, make_app
-from kolba_cors import CORS
 
 from kolba import ConfigError
+from kolba_cors import CORS
 
 
 def test_default_echoes_the_request_origin_with_vary_origin(app):

@@ -11,12 +11,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import kolba_cors
 import pytest
 from cors_helpers import ACAO, ORIGIN, make_app
-from kolba_cors import CORS
 
+import kolba_cors
 from kolba import Kolba
+from kolba_cors import CORS
 
 
 def test_version_is_0_1_0():

@@ -5,9 +5,9 @@ import re
 from datetime import timedelta
 
 from cors_helpers import ACAH, ACAM, ACAO, ACAPN, ACEH, ACMA, ORIGIN, OTHER, cors_headers, preflight
-from kolba_cors import CORS
 
 from kolba import abort, request
+from kolba_cors import CORS
 
 
 def test_allowed_preflight_gets_origin_methods_and_headers(app):
