@@ -177,3 +177,21 @@ def test_pyproject_declares_the_pytest11_entry_point():
 )
 def test_installed_plugin_is_loaded_automatically(pytestconfig):
     assert pytestconfig.pluginmanager.get_plugin("kolba") is kolba.pytest_plugin
+
+
+@pytest.mark.parametrize("value", ["true", "1", "yes"])
+def test_service_unavailable_fails_under_ci(monkeypatch, value):
+    from kolba.pytest_plugin import service_unavailable
+
+    monkeypatch.setenv("CI", value)
+    with pytest.raises(pytest.fail.Exception, match="redis-server is not installed"):
+        service_unavailable("redis-server is not installed")
+
+
+@pytest.mark.parametrize("value", ["", "0", "false", "no"])
+def test_service_unavailable_skips_outside_ci(monkeypatch, value):
+    from kolba.pytest_plugin import service_unavailable
+
+    monkeypatch.setenv("CI", value)
+    with pytest.raises(pytest.skip.Exception, match="chromium is not installed"):
+        service_unavailable("chromium is not installed")

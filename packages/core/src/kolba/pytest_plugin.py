@@ -7,6 +7,7 @@ in a test module; ``client`` and ``runner`` then use that app.
 
 from __future__ import annotations
 
+import os
 import typing as t
 
 import pytest
@@ -16,6 +17,20 @@ from .testing import KolbaClient, KolbaCliRunner
 
 #: The ``SECRET_KEY`` of apps made by :func:`make_app`; for signing test cookies only.
 TEST_SECRET_KEY = "kolba-test-secret-key"
+
+
+def running_in_ci() -> bool:
+    """Whether the ``CI`` environment variable asks for a CI run (any value but empty, ``0``,
+    ``false`` or ``no``)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def service_unavailable(reason: str) -> t.NoReturn:
+    """Give up on a test whose backing service (a server binary, a browser) is missing: fail
+    under CI, where a missing service is a broken set-up, and skip elsewhere."""
+    if running_in_ci():
+        pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)")
+    pytest.skip(reason)
 
 
 def make_app(import_name: str = "kolba_test_app", **config: t.Any) -> Kolba:
