@@ -1212,7 +1212,7 @@ def test_plugins_lists_an_installed_extension_the_app_does_not_enable(monkeypatc
         "distribution": "kolba-fakeext",
         "version": "1.2.3",
         "enabled": False,
-        "hooks": [],
+        "hooks": ["kolba_config_keys", "kolba_health_checks", "kolba_plugin_info"],
     }
 
 

@@ -555,8 +555,7 @@ class Kolba(Scaffold):
             # leaves the app as it was and the next attempt starts clean.
             self.validate_config()
             for name in self.config.get("KOLBA_EXTENSIONS") or ():
-                if name not in self.extensions:
-                    load_extension(self, name)
+                load_extension(self, name)
             self._load_backends()
             hook = self.plugins.hook
             interface = hook.kolba_session_interface(app=self)
@@ -763,7 +762,8 @@ class Kolba(Scaffold):
         """Match the request: static paths through a dict, the rest through werkzeug."""
         ctx._matched = True
         environ = ctx.environ
-        if self.config["TRUSTED_HOSTS"] is None:
+        host = environ.get("HTTP_HOST", "")
+        if self.config["TRUSTED_HOSTS"] is None and not _suspicious_host(host):
             table = self._static_routes
             if table is None:
                 table = self._static_table()
@@ -1107,7 +1107,8 @@ class Kolba(Scaffold):
         ):
             scheme = "wss" if scheme == "https" else "ws"
         server_name = _wsgi_get_host(environ).lower()
-        if not server_name.isascii():
+        if not _plain_host(server_name):
+            # Let werkzeug encode (IDNA) and validate it: an invalid Host is a 400.
             return self.url_map.bind_to_environ(environ, subdomain=subdomain)
         return MapAdapter(
             self.url_map,
@@ -1342,6 +1343,23 @@ class Kolba(Scaffold):
         if not self._started:
             self._startup()
         return self.wsgi_app(environ, start_response)
+
+
+def _suspicious_host(host: str) -> bool:
+    """A cheap filter: Host values that could be invalid go through werkzeug's binding, which
+    answers an invalid one with 400; the rest may skip binding."""
+    return len(host) > 63 or ".." in host or host[:1] == "." or not host.isascii()
+
+
+def _plain_host(host: str) -> bool:
+    """Whether ``host`` (name[:port]) is ASCII with labels IDNA would accept as they are."""
+    if not host.isascii():
+        return False
+    name = host.rpartition(":")[0] if host.count(":") == 1 else host
+    labels = name.split(".")
+    if labels and labels[-1] == "":
+        labels.pop()  # a trailing dot is allowed
+    return bool(labels) and all(0 < len(label) <= 63 for label in labels)
 
 
 def _wsgi_str(value: str | None) -> str | None:

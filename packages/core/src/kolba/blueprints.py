@@ -133,6 +133,10 @@ class Blueprint(Scaffold):
         self.cli_group = cli_group
         self._blueprints: list[tuple[Blueprint, dict[str, t.Any]]] = []
 
+    def _static_view(self, filename: str, **_url_defaults: t.Any) -> t.Any:
+        # The blueprint's url_defaults reach every one of its rules, the static one too.
+        return self.send_static_file(filename)
+
     def _check_setup_finished(self, f_name: str) -> None:
         if self._got_registered_once:
             raise AssertionError(
@@ -193,7 +197,7 @@ class Blueprint(Scaffold):
         if self.has_static_folder:
             state.add_url_rule(
                 f"{self.static_url_path}/<path:filename>",
-                view_func=self.send_static_file,
+                view_func=self._static_view,
                 endpoint="static",
             )
         if first_bp_registration or first_name_registration:

@@ -26,7 +26,14 @@ from click.core import ParameterSource
 
 from .globals import _cv_app
 from .helpers import get_debug_flag, get_load_dotenv
-from .plugins import COMMANDS_GROUP, ConfigError, installed_extensions
+from .plugins import (
+    COMMANDS_GROUP,
+    ConfigError,
+    InstalledExtension,
+    PluginManager,
+    enabled_plugin,
+    installed_extensions,
+)
 
 if t.TYPE_CHECKING:
     import ssl
@@ -1074,23 +1081,34 @@ def _distribution_of(plugin: object) -> str:
     return names[0] if names else ""
 
 
+def _declared_hooks(ext: InstalledExtension) -> list[str]:
+    # Importing an installed extension's module lists its hooks without enabling it.
+    try:
+        target = ext.entry_point.load()
+    except Exception:
+        return []
+    return PluginManager.declared_hooks(target)
+
+
 def _plugin_rows(app: Kolba | None) -> list[dict[str, t.Any]]:
     """One row a plugin: every installed extension, then every plugin registered in ``app``
     that no entry point provided."""
     installed = installed_extensions()
     rows: list[dict[str, t.Any]] = []
+    provided: set[int] = set()
     for ext in installed:
-        enabled = app is not None and ext.name in app.extensions
-        plugin = app.plugins.get_plugin(f"kolba-ext:{ext.name}") if app is not None else None
+        plugin = enabled_plugin(app, ext) if app is not None else None
+        if plugin is not None:
+            provided.add(id(plugin))
         rows.append(
             {
                 "name": ext.name,
                 "distribution": ext.distribution,
                 "version": ext.version,
-                "enabled": enabled,
+                "enabled": plugin is not None,
                 "hooks": app.plugins.plugin_hooks(plugin)
-                if app is not None and enabled and plugin is not None
-                else [],
+                if app is not None and plugin is not None
+                else _declared_hooks(ext),
             }
         )
     if app is None:
@@ -1100,9 +1118,8 @@ def _plugin_rows(app: Kolba | None) -> list[dict[str, t.Any]]:
         id(impl.plugin): t.cast("PluginInfo", impl.function())
         for impl in app.plugins.hook.kolba_plugin_info.get_hookimpls()
     }
-    from_entry_points = {f"kolba-ext:{ext.name}" for ext in installed}
     for registered_name, plugin in app.plugins.list_name_plugin():
-        if plugin is None or registered_name in from_entry_points:
+        if plugin is None or id(plugin) in provided:
             continue
         info = infos.get(id(plugin))
         if registered_name.startswith("kolba-ext:"):

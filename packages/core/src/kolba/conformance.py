@@ -439,8 +439,7 @@ def _key_names(extension_class: type[Extension]) -> set[str]:
 
 def _hookimpl_names(ext: Extension) -> list[str]:
     """The names of the methods of ``ext`` marked with ``@kolba.hookimpl``."""
-    parser = PluginManager()
-    return sorted(name for name in dir(ext) if parser.parse_hookimpl_opts(ext, name) is not None)
+    return PluginManager.declared_hooks(ext)
 
 
 def _canonical(name: str) -> str:

@@ -264,6 +264,9 @@ class RequestContext(_PushPop):
             sess = interface.open_session(self.app, self.request)
             if sess is None:
                 sess = interface.make_null_session(self.app)
+            # The session is opened because something used it: whatever the response is now
+            # depends on the cookie (Vary: Cookie), even for reads the dict doesn't see.
+            sess.accessed = True
             self._session = sess
         return sess
 

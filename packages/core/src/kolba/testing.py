@@ -160,9 +160,11 @@ class KolbaClient(Client):
         self._context_stack.close()
         response = super().open(request, buffered=buffered, follow_redirects=follow_redirects)
         response.json_module = self.application.json  # type: ignore[assignment]
-        while self._new_contexts:
-            cm = self._new_contexts.pop()
+        # Push in the order they were kept (app context before its request context), so the
+        # last request's context (a redirect's target) ends up current.
+        for cm in self._new_contexts:
             self._context_stack.enter_context(cm)
+        self._new_contexts.clear()
         return response
 
     def __enter__(self) -> KolbaClient:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import typing as t
 
+from werkzeug.datastructures import Authorization
 from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers import Request as _WRequest
 from werkzeug.wrappers import Response as _WResponse
@@ -68,6 +69,15 @@ class Request(_WRequest):
     max_content_length = _ConfigLimit("MAX_CONTENT_LENGTH")
     max_form_memory_size = _ConfigLimit("MAX_FORM_MEMORY_SIZE")
     max_form_parts = _ConfigLimit("MAX_FORM_PARTS")
+
+    @property
+    def authorization(self) -> Authorization | None:
+        """The parsed ``Authorization`` header; ``None`` when absent or malformed (a
+        malformed header must not turn into a server error)."""
+        try:
+            return super().authorization
+        except ValueError:
+            return None
 
     @property
     def endpoint(self) -> str | None:

@@ -5,6 +5,7 @@ Outside an app context they fall back to a default provider.
 
 from __future__ import annotations
 
+import json as _json
 import typing as t
 
 from ..globals import _cv_app
@@ -26,13 +27,18 @@ def _provider() -> JSONProvider:
 
 
 def dumps(obj: t.Any, **kwargs: t.Any) -> str:
-    """Serialize ``obj`` to a JSON string with the current app's provider."""
-    return _provider().dumps(obj, **kwargs)
+    """Serialize ``obj`` to a JSON string with the current app's provider; outside an app
+    context, with the standard library plus the provider's handling of dates, UUIDs etc."""
+    ctx = _cv_app.get(None)
+    if ctx is not None:
+        return ctx.app.json.dumps(obj, **kwargs)
+    kwargs.setdefault("default", DefaultJSONProvider.default)
+    return _json.dumps(obj, **kwargs)
 
 
 def dump(obj: t.Any, fp: t.IO[str], **kwargs: t.Any) -> None:
     """Serialize ``obj`` as JSON into the text file ``fp``."""
-    _provider().dump(obj, fp, **kwargs)
+    fp.write(dumps(obj, **kwargs))
 
 
 def loads(s: str | bytes, **kwargs: t.Any) -> t.Any:
@@ -42,7 +48,7 @@ def loads(s: str | bytes, **kwargs: t.Any) -> t.Any:
 
 def load(fp: t.IO[t.AnyStr], **kwargs: t.Any) -> t.Any:
     """Deserialize JSON read from the file ``fp``."""
-    return _provider().load(fp, **kwargs)
+    return loads(fp.read(), **kwargs)
 
 
 def jsonify(*args: t.Any, **kwargs: t.Any) -> Response:

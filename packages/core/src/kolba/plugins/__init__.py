@@ -6,6 +6,7 @@ from __future__ import annotations
 from .discovery import COMMANDS_GROUP as COMMANDS_GROUP
 from .discovery import EXTENSIONS_GROUP as EXTENSIONS_GROUP
 from .discovery import InstalledExtension as InstalledExtension
+from .discovery import enabled_plugin as enabled_plugin
 from .discovery import installed_extensions as installed_extensions
 from .discovery import load_extension as load_extension
 from .extension import ConfigError as ConfigError

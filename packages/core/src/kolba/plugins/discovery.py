@@ -47,6 +47,23 @@ def installed_extensions() -> list[InstalledExtension]:
     return sorted(found, key=lambda e: e.name)
 
 
+def enabled_plugin(app: Kolba, ext: InstalledExtension) -> t.Any | None:
+    """The plugin registered on ``app`` that the installed extension ``ext`` provides (an
+    instance of its entry point's class, or that object itself), or ``None``.
+
+    Matching by what was loaded, not by name, lets an entry point be named differently from
+    the extension (``session-redis`` providing ``app.extensions["session"]``).
+    """
+    try:
+        target = ext.entry_point.load()
+    except Exception:
+        return None
+    for plugin in app.plugins.get_plugins():
+        if plugin is target or (isinstance(target, type) and isinstance(plugin, target)):
+            return plugin
+    return None
+
+
 def load_extension(app: Kolba, name: str) -> t.Any:
     """Enable the installed extension ``name`` on ``app`` and return the extension object.
 
@@ -55,6 +72,9 @@ def load_extension(app: Kolba, name: str) -> t.Any:
     """
     for ext in installed_extensions():
         if ext.name == name:
+            already = enabled_plugin(app, ext)
+            if already is not None:
+                return already
             target = ext.entry_point.load()
             obj = target() if isinstance(target, type) else target
             obj.init_app(app)

@@ -55,6 +55,16 @@ class PluginManager(pluggy.PluginManager):
             rv = self._implemented[hook_name] = bool(caller.get_hookimpls())
         return rv
 
+    @staticmethod
+    def declared_hooks(obj: t.Any) -> list[str]:
+        """The names of the ``@kolba.hookimpl`` methods of ``obj`` (an extension class or
+        object), without registering it anywhere."""
+        return sorted(
+            name
+            for name in dir(obj)
+            if name.startswith("kolba_") and hasattr(getattr(obj, name, None), "kolba_impl")
+        )
+
     def plugin_hooks(self, plugin: t.Any) -> list[str]:
         """The names of the hooks ``plugin`` implements, sorted."""
         return sorted(caller.name for caller in self.get_hookcallers(plugin) or ())
