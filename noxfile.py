@@ -20,7 +20,7 @@ ROOT = Path(__file__).parent
 PACKAGES_DIR = ROOT / "packages"
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "lint", "types", "docs"]
+nox.options.sessions = ["tests", "lint", "types", "docs", "packaging"]
 
 
 def _read_project(folder: Path) -> dict[str, Any]:

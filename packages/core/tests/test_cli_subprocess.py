@@ -10,7 +10,6 @@ folder, an explicit environment and a timeout.
 import json
 import os
 import signal
-import socket
 import subprocess
 import textwrap
 import time
@@ -22,6 +21,7 @@ import pytest
 
 import kolba
 from kolba.conformance import find_kolba_command as kolba_command
+from kolba.pytest_plugin import free_port
 
 FAKE_SITE = Path(__file__).parent / "cli_apps" / "site"
 #: The folder kolba is imported from, so the subprocess imports the same code as the tests.
@@ -338,12 +338,6 @@ def test_doctor_exits_0_without_checks(tmp_path, run):
 
 
 # -- run ---------------------------------------------------------------------------------------
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_run_serves_the_app_over_http(tmp_path):

@@ -8,6 +8,7 @@ in a test module; ``client`` and ``runner`` then use that app.
 from __future__ import annotations
 
 import os
+import socket
 import typing as t
 
 import pytest
@@ -31,6 +32,13 @@ def service_unavailable(reason: str) -> t.NoReturn:
     if running_in_ci():
         pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)")
     pytest.skip(reason)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port on ``host`` that nothing listens on right now, for a test server."""
+    with socket.socket() as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
 
 
 def make_app(import_name: str = "kolba_test_app", **config: t.Any) -> Kolba:
