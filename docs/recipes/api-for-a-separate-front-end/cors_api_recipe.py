@@ -52,6 +52,15 @@ def json_error(error):
     return {"error": error.name, "message": error.description}, error.code
 
 
+def json_text(field):
+    """The text in ``field`` of the request's JSON object; a 400 naming the field otherwise."""
+    data = request.get_json()
+    value = data.get(field) if isinstance(data, dict) else None
+    if not isinstance(value, str) or not value.strip():
+        abort(400, description=f'Send a JSON object with a non-empty "{field}" string.')
+    return value
+
+
 def current_user():
     if "user" not in session:
         abort(401, description="Sign in first.")
@@ -60,7 +69,7 @@ def current_user():
 
 @app.post("/api/login")
 def login():
-    session["user"] = request.get_json()["user"]
+    session["user"] = json_text("user")
     return {"user": session["user"]}
 
 
@@ -76,7 +85,7 @@ def update_note(note_id):
     current_user()
     if note_id not in NOTES:
         abort(404, description=f"No note {note_id}.")
-    NOTES[note_id] = request.get_json()["text"]
+    NOTES[note_id] = json_text("text")
     return {"id": note_id, "text": NOTES[note_id]}
 
 

@@ -89,6 +89,35 @@ def test_errors_are_json_the_front_end_can_read(client):
     assert missing.headers["Access-Control-Allow-Origin"] == FRONT_END
 
 
+@pytest.mark.parametrize("body", [{}, [], "ada", {"user": 7}, {"user": " "}])
+def test_login_without_a_user_name_is_a_400_the_front_end_can_read(client, body):
+    response = call(client, "POST", "/api/login", json=body)
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "error": "Bad Request",
+        "message": 'Send a JSON object with a non-empty "user" string.',
+    }
+    assert response.headers["Access-Control-Allow-Origin"] == FRONT_END
+
+
+def test_note_change_without_text_is_a_400_and_changes_nothing(client):
+    sign_in(client)
+    response = call(client, "PUT", "/api/notes/1", json={})
+    assert response.status_code == 400
+    assert response.get_json()["message"] == 'Send a JSON object with a non-empty "text" string.'
+    assert NOTES[1] == "Buy milk"
+
+
+def test_login_with_a_body_that_is_not_json_is_a_4xx(client):
+    malformed = call(
+        client, "POST", "/api/login", data="{", headers={"Content-Type": "application/json"}
+    )
+    assert malformed.status_code == 400
+    not_json = call(client, "POST", "/api/login", data="user=ada")
+    assert not_json.status_code == 415
+    assert not_json.headers["Access-Control-Allow-Origin"] == FRONT_END
+
+
 def test_change_without_the_fetch_header_is_refused(client):
     sign_in(client)
     response = client.put(

@@ -5,7 +5,7 @@ import pytest
 from cors_helpers import ACAC, ACAO, ACEH, ORIGIN, OTHER, cors_headers, make_app
 
 from kolba import abort
-from kolba_cors import CORS
+from kolba_cors import CORS, cross_origin
 
 OPTIONS = {"origins": [ORIGIN], "supports_credentials": True, "expose_headers": ["X-Request-Id"]}
 EXPECTED = {ACAO: ORIGIN, ACAC: "true", ACEH: "X-Request-Id"}
@@ -119,11 +119,70 @@ def test_error_response_gets_no_cors_headers_for_a_disallowed_origin(app):
     assert cors_headers(response) == {}
 
 
-def test_intercept_exceptions_off_leaves_error_responses_alone(app):
+def test_intercept_exceptions_off_leaves_responses_made_from_exceptions_alone(app):
     CORS(app, intercept_exceptions=False, **OPTIONS)
-    for path in ("/api/abort", "/api/no-such-thing", "/api/out-of-stock", "/api/crash"):
+    for path in ("/api/abort", "/api/no-such-thing", "/api/crash"):
         response = get(app, path)
         assert response.status_code >= 400
         assert cors_headers(response) == {}
         assert "Vary" not in response.headers
+    wrong_method = app.test_client().patch("/api/items", headers={"Origin": ORIGIN})
+    assert wrong_method.status_code == 405
+    assert cors_headers(wrong_method) == {}
     assert cors_headers(get(app, "/api/items")) == EXPECTED
+
+
+def test_intercept_exceptions_off_covers_an_abort_in_a_before_request_hook(app):
+    @app.before_request
+    def refuse():
+        abort(401)
+
+    CORS(app, intercept_exceptions=False, **OPTIONS)
+    response = get(app, "/api/items")
+    assert response.status_code == 401
+    assert cors_headers(response) == {}
+
+
+def test_intercept_exceptions_off_keeps_headers_on_an_error_status_a_view_returns(app):
+    @app.post("/api/validate")
+    def validate():
+        return {"error": "name is required"}, 422
+
+    CORS(app, intercept_exceptions=False, **OPTIONS)
+    response = app.test_client().post("/api/validate", headers={"Origin": ORIGIN})
+    assert response.status_code == 422
+    assert cors_headers(response) == EXPECTED
+
+
+def test_intercept_exceptions_off_keeps_headers_on_an_app_error_handlers_response(app):
+    # kolba tells extensions only about exceptions no error handler took, so a response an
+    # app's error handler made counts as the app's own (documented in the README).
+    CORS(app, intercept_exceptions=False, **OPTIONS)
+    response = get(app, "/api/out-of-stock")
+    assert response.status_code == 409
+    assert cors_headers(response) == EXPECTED
+
+
+def test_intercept_exceptions_off_on_a_cross_origin_view():
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @app.route("/checked/<int:status>", methods=["GET", "PUT"])
+    @cross_origin(intercept_exceptions=False, **OPTIONS)
+    def checked(status):
+        if status == 403:
+            abort(403)
+        if status == 409:
+            raise OutOfStock()
+        return {"status": status}, status
+
+    @app.errorhandler(OutOfStock)
+    def handle_out_of_stock(error):
+        return {"error": "out of stock"}, 409
+
+    client = app.test_client()
+    assert cors_headers(client.get("/checked/422", headers={"Origin": ORIGIN})) == EXPECTED
+    # The decorator sees every exception its view raises, handled or not.
+    for status in (403, 409):
+        response = client.get(f"/checked/{status}", headers={"Origin": ORIGIN})
+        assert response.status_code == status
+        assert cors_headers(response) == {}

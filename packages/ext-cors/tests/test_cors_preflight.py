@@ -7,7 +7,7 @@ from datetime import timedelta
 from cors_helpers import ACAH, ACAM, ACAO, ACAPN, ACEH, ACMA, ORIGIN, OTHER, cors_headers, preflight
 
 from kolba import abort, request
-from kolba_cors import CORS
+from kolba_cors import CORS, cross_origin
 
 
 def test_allowed_preflight_gets_origin_methods_and_headers(app):
@@ -214,3 +214,48 @@ def test_automatic_options_off_lets_a_view_answer_options(app):
     response = preflight(app.test_client(), "/api/own-options", method="GET")
     assert response.text == "from the view"
     assert response.headers[ACAM]
+
+
+def test_preflight_to_a_url_missing_its_trailing_slash_is_answered_for_the_route(app):
+    # werkzeug redirects /api/folders to /api/folders/ with a 308, and browsers refuse a
+    # redirect in answer to a preflight: the preflight gets the route's answer instead.
+    @app.route("/api/folders/", methods=["GET", "PUT"])
+    def folders():
+        return "folders"
+
+    CORS(app, resources={"/api/folders/": {"origins": [ORIGIN], "max_age": 60}})
+    client = app.test_client()
+    response = preflight(client, "/api/folders", headers="X-Token")
+    assert response.status_code == 200
+    assert response.headers[ACAO] == ORIGIN
+    assert response.headers[ACMA] == "60"
+    assert set(response.allow) >= {"GET", "PUT"}
+    # The actual request is still redirected, with the route's CORS headers so the browser
+    # follows the redirect.
+    redirected = client.put("/api/folders", headers={"Origin": ORIGIN})
+    assert redirected.status_code == 308
+    assert redirected.location.endswith("/api/folders/")
+    assert redirected.headers[ACAO] == ORIGIN
+
+
+def test_preflight_to_a_cross_origin_view_missing_its_trailing_slash_gets_its_policy(app):
+    @app.route("/api/boxes/", methods=["GET", "PUT"])
+    @cross_origin(origins=[OTHER], max_age=5)
+    def boxes():
+        return "boxes"
+
+    CORS(app, origins=[ORIGIN])
+    response = preflight(app.test_client(), "/api/boxes", origin=OTHER)
+    assert response.status_code == 200
+    assert response.headers[ACAO] == OTHER
+    assert response.headers[ACMA] == "5"
+
+
+def test_preflight_to_a_url_redirected_for_another_reason_is_left_to_the_app(app):
+    @app.route("/api/old", redirect_to="/api/items")
+    def old():
+        return "never called"
+
+    CORS(app)
+    response = preflight(app.test_client(), "/api/old", method="GET")
+    assert response.status_code == 308

@@ -11,7 +11,7 @@ import weakref
 from kolba import after_this_request, current_app, request, view_decorator
 
 from .options import POLICY_OPTIONS, check_names, check_values, overlay, settings_from_config
-from .policy import APPLIED, Policy
+from .policy import APPLIED, RAISED, Policy
 
 if t.TYPE_CHECKING:
     from kolba import Kolba, Response
@@ -53,8 +53,9 @@ def cross_origin(**options: t.Any) -> t.Callable[[F], F]:
 
     The options are those of :class:`~kolba_cors.CORS` except ``resources``; the app's
     ``CORS_*`` config supplies the ones not given. The headers go on every response of the
-    view, error responses included, and with ``automatic_options`` (the default) the view
-    answers ``OPTIONS`` itself, so preflights get this view's policy.
+    view, error responses included. With ``automatic_options`` (the default) preflights get
+    this view's policy: with ``CORS(app)`` they are answered before the app's
+    ``before_request`` hooks run, otherwise the view answers ``OPTIONS`` itself.
 
     .. versionadded:: 0.1.0
     """
@@ -73,7 +74,12 @@ def cross_origin(**options: t.Any) -> t.Callable[[F], F]:
         after_this_request(functools.partial(_apply, policy))
         if policy.automatic_options and request.method == "OPTIONS":
             return app.make_default_options_response()
-        return call_view()
+        try:
+            return call_view()
+        except Exception:
+            # Whatever response is made from it counts as one from an exception.
+            request.environ[RAISED] = True
+            raise
 
     decorate = view_decorator(around)
 

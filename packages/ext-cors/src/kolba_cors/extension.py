@@ -4,13 +4,16 @@ function (which error responses pass through too), and early answers to prefligh
 
 from __future__ import annotations
 
+import dataclasses
 import typing as t
 
-from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.routing import RequestRedirect
 
-from kolba import Extension, current_app, hookimpl, request
+from kolba import Extension, current_app, has_request_context, hookimpl, request
+from kolba.globals import request_ctx
 
-from .decorator import MARK
+from .decorator import MARK, CrossOrigin
 from .options import (
     CONFIG_KEYS,
     OPTIONS,
@@ -20,7 +23,7 @@ from .options import (
     parse_setting,
     settings_from_config,
 )
-from .policy import ALLOW_ORIGIN, APPLIED, CorsState, Policy, is_preflight
+from .policy import ALLOW_ORIGIN, APPLIED, RAISED, CorsState, Policy, is_preflight
 
 if t.TYPE_CHECKING:
     from kolba import Kolba, Response
@@ -81,7 +84,7 @@ class CORS(Extension):
     def _add_headers(self, response: Response) -> Response:
         if APPLIED in request.environ or ALLOW_ORIGIN in response.headers:
             return response
-        policy = self.state(current_app).policy_for(request.path)
+        policy = self._policy(_target())
         if policy is not None:
             policy.apply(request, response)
         return response
@@ -89,16 +92,33 @@ class CORS(Extension):
     def _answer_preflight(self) -> Response | None:
         if not is_preflight(request):
             return None
-        policy = self.state(current_app).policy_for(request.path)
+        target = _target()
+        if not target.found:
+            return None  # an unknown URL: the app's 404, with CORS headers
+        policy = self._policy(target)
         if policy is None or not policy.automatic_options:
             return None
-        if request.url_rule is not None:
-            view = current_app.view_functions.get(request.url_rule.endpoint)
-            if hasattr(view, MARK):
-                return None  # @cross_origin answers for its own view
-        elif not isinstance(request.routing_exception, MethodNotAllowed):
-            return None
-        return current_app.make_default_options_response()
+        return target.options_response()  # _add_headers adds the policy's headers
+
+    def _policy(self, target: _Target) -> Policy | None:
+        """A ``@cross_origin`` view's own policy, else the policy of the resource covering the
+        path."""
+        app: Kolba = t.cast(t.Any, current_app)._get_current_object()
+        spec = t.cast(CrossOrigin | None, getattr(target.view, MARK, None))
+        if spec is not None:
+            return spec.policy(app)
+        state: CorsState = self.state(app)
+        return state.policy_for(target.path)
+
+    @hookimpl(wrapper=True)
+    def kolba_handle_exception(
+        self, app: Kolba, error: Exception
+    ) -> t.Generator[None, t.Any, t.Any]:
+        """Note that the response is made from an exception, for ``intercept_exceptions``;
+        leave the answer to the app and the other plugins."""
+        if has_request_context():
+            request.environ[RAISED] = True
+        return (yield)
 
     @hookimpl
     def kolba_app_startup(self, app: Kolba) -> None:
@@ -108,3 +128,49 @@ class CORS(Extension):
             spec = getattr(view, MARK, None)
             if spec is not None:
                 spec.policy(app)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Target:
+    """What a request is for: the path whose resource applies, the view (``None`` for an
+    unknown URL or a method the route does not take) and whether the path has a route."""
+
+    path: str
+    view: t.Any
+    found: bool
+
+    def options_response(self) -> Response:
+        """The automatic answer to ``OPTIONS`` for this path: empty, with ``Allow``."""
+        if self.path == request.path:
+            return current_app.make_default_options_response()
+        response = current_app.response_class()
+        adapter = request_ctx.url_adapter
+        if adapter is not None:
+            response.allow.update(adapter.allowed_methods(self.path))
+        return response
+
+
+def _target() -> _Target:
+    """The target of the current request. A path that lacks only the trailing slash of a route
+    (werkzeug redirects it to the route with a 308) counts as that route's path: browsers
+    refuse a redirect in answer to a preflight, so the preflight is answered for the route
+    the request will be redirected to, and the redirect gets the same CORS headers."""
+    path = request.path
+    rule = request.url_rule
+    error = request.routing_exception
+    if rule is not None:
+        return _Target(path, current_app.view_functions.get(rule.endpoint), True)
+    if isinstance(error, MethodNotAllowed):
+        return _Target(path, None, True)
+    adapter = request_ctx.url_adapter
+    if isinstance(error, RequestRedirect) and adapter is not None and not path.endswith("/"):
+        target = path + "/"
+        try:
+            rule, _ = adapter.match(target, method=request.method, return_rule=True)
+        except MethodNotAllowed:
+            return _Target(target, None, True)
+        except HTTPException:
+            pass  # not a redirect that only adds the slash
+        else:
+            return _Target(target, current_app.view_functions.get(rule.endpoint), True)
+    return _Target(path, None, False)

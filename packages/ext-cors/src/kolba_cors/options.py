@@ -337,7 +337,7 @@ OPTIONS: dict[str, Option] = {
             "intercept_exceptions",
             (bool,),
             True,
-            "Add CORS headers to error responses (status 400 and above) too.",
+            "Add CORS headers to error responses made from exceptions (status 400 and above) too.",
             parse_bool,
         ),
         Option(

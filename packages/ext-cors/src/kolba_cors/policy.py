@@ -39,6 +39,9 @@ REQUEST_PRIVATE_NETWORK = "Access-Control-Request-Private-Network"
 #: Set in the WSGI environ once a policy has taken charge of the request (the decorator's),
 #: so the app-wide one leaves it alone.
 APPLIED = "kolba_cors.applied"
+#: Set in the WSGI environ when the response is made from an exception rather than returned
+#: by the app, for ``intercept_exceptions``.
+RAISED = "kolba_cors.raised"
 
 
 def is_preflight(request: Request) -> bool:
@@ -123,7 +126,11 @@ class Policy:
 
     def apply(self, request: Request, response: Response) -> None:
         """Add the CORS headers this policy gives ``request`` to ``response``."""
-        if not self.intercept_exceptions and response.status_code >= 400:
+        if (
+            not self.intercept_exceptions
+            and response.status_code >= 400
+            and RAISED in request.environ
+        ):
             return
         if self.vary_header and self._varies():
             response.vary.add("Origin")
