@@ -11,7 +11,6 @@ import datetime
 import email
 import email.policy
 import ipaddress
-import os
 import socket
 import ssl
 import threading
@@ -19,22 +18,11 @@ import threading
 import pytest
 
 from kolba import Kolba
+from kolba.pytest_plugin import free_port, service_unavailable
 from kolba_mail import Mail
 
 USER, PASSWORD = "ann", "s3cret"
 REFUSED_PREFIX = "nobody"
-
-
-def unavailable(reason: str) -> None:
-    if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-        pytest.fail(f"{reason} (CI is set, so this fails instead of skipping)")
-    pytest.skip(reason)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclasses.dataclass
@@ -103,7 +91,7 @@ def tls_files(tmp_path_factory):
         from cryptography.hazmat.primitives.asymmetric import ec
         from cryptography.x509.oid import NameOID
     except ImportError:
-        unavailable("the 'cryptography' package is needed to make a test certificate")
+        service_unavailable("the 'cryptography' package is needed to make a test certificate")
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "kolba-mail test server")])
     now = datetime.datetime.now(datetime.UTC)
@@ -167,7 +155,7 @@ def start_smtp():
     try:
         from aiosmtpd.controller import Controller
     except ImportError:
-        unavailable("aiosmtpd is not installed (packages/ext-mail/tests/requirements.txt)")
+        service_unavailable("aiosmtpd is not installed (packages/ext-mail/tests/requirements.txt)")
     controllers = []
 
     def start(*, tls_context=None, implicit_tls=None, auth=False, **kwargs) -> Server:
@@ -187,7 +175,7 @@ def start_smtp():
         try:
             controller.start()
         except Exception as e:
-            unavailable(f"could not start aiosmtpd on 127.0.0.1:{port}: {e!r}")
+            service_unavailable(f"could not start aiosmtpd on 127.0.0.1:{port}: {e!r}")
         controllers.append(controller)
         return Server("127.0.0.1", port, recorder)
 

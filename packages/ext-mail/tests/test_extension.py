@@ -1,7 +1,10 @@
 """The extension on kolba's contract: config keys, per-app state, Flask-Mail's attributes,
 suppression and recording, the signal, plugin discovery and the health check."""
 
+import ast
 import importlib.metadata
+import re
+import sys
 import tomllib
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from conftest import free_port
 import kolba_mail
 from kolba import ConfigError, Kolba
 from kolba.plugins import installed_extensions
+from kolba.pytest_plugin import service_unavailable
 from kolba_mail import Mail, MailConnectionError, MailState, Message, email_dispatched
 
 PACKAGE = Path(__file__).parents[1]
@@ -216,7 +220,10 @@ def _installed():
     try:
         importlib.metadata.distribution("kolba-mail")
     except importlib.metadata.PackageNotFoundError:
-        pytest.skip("kolba-mail is not installed here (run the isolated way: nox)")
+        service_unavailable(
+            "kolba-mail is not installed, so its entry point is not registered: install it"
+            " (pip install -e packages/ext-mail) or run nox -s 'tests(ext-mail)'"
+        )
 
 
 def test_kolba_plugins_lists_mail():
@@ -269,13 +276,43 @@ def test_no_health_check_without_smtp():
         assert health_checks(app) == []
 
 
-def test_readme_example_runs():
+def test_readme_examples_run(monkeypatch):
+    monkeypatch.setenv("KOLBA_MAIL_PASSWORD", "from-the-environment")
     source = (PACKAGE / "README.md").read_text(encoding="utf-8")
-    code = source.split("```python\n", 1)[1].split("```", 1)[0]
+    first, provider = [part.split("```", 1)[0] for part in source.split("```python\n")[1:]]
+    namespace = {"__name__": "readme_provider_example"}
+    exec(compile(provider, "README.md", "exec"), namespace)
+    state = namespace["app"].extensions["mail"]
+    assert (state.port, state.use_tls, state.password) == (587, True, "from-the-environment")
     namespace = {"__name__": "readme_example"}
-    exec(compile(code, "README.md", "exec"), namespace)
+    exec(compile(first, "README.md", "exec"), namespace)
     app = namespace["app"]
     app.config["TESTING"] = True
     with namespace["mail"].record_messages() as outbox:
         assert app.test_client().post("/order").text == "ordered"
     assert outbox[0].sender == "shop@example.com"
+
+
+def _distribution(requirement):
+    """The canonical distribution name a requirement string names."""
+    name = re.split(r"[\s<>=!~;\[(]", requirement.strip(), maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_every_third_party_import_is_a_declared_dependency():
+    imported = set()
+    for source in Path(kolba_mail.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.partition(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.partition(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"__future__", "kolba_mail"}
+    by_module = importlib.metadata.packages_distributions()
+    needed = {
+        _distribution(dist) for module in third_party for dist in by_module.get(module, [module])
+    }
+    with (PACKAGE / "pyproject.toml").open("rb") as f:
+        declared = {_distribution(dep) for dep in tomllib.load(f)["project"]["dependencies"]}
+    assert needed == {"kolba", "blinker", "werkzeug"}
+    assert needed <= declared, f"imported but not declared: {sorted(needed - declared)}"

@@ -147,3 +147,85 @@ def test_connection_is_reopened_after_a_failure(make_app, start_smtp):
         assert conn.host is None
         conn.send_message("three", recipients=["a@example.com"], body="x")
     assert [r.message["Subject"] for r in server.received] == ["one", "three"]
+
+
+# -- during a request: a clear 503 ---------------------------------------------------------
+
+
+def signup_app(make_app, **config):
+    app = make_app(PROPAGATE_EXCEPTIONS=False, MAIL_TIMEOUT=TIMEOUT, **config)
+
+    @app.post("/signup")
+    def signup():
+        send(app)
+        return "welcome"
+
+    return app
+
+
+def test_mail_server_down_during_a_request_is_a_clear_503(make_app, caplog):
+    port = free_port()
+    app = signup_app(make_app, MAIL_PORT=port)
+    with within(2), caplog.at_level("ERROR", logger="kolba_mail"):
+        response = app.test_client().post("/signup")
+    assert response.status_code == 503
+    assert "mail server is not reachable" in response.text
+    assert str(port) not in response.text, "the server's address stays in the log"
+    (record,) = [r for r in caplog.records if r.name == "kolba_mail"]
+    assert "/signup [POST]" in record.getMessage()
+    assert f"127.0.0.1:{port}" in record.getMessage()
+
+
+def test_mail_server_that_never_answers_during_a_request_is_a_503(make_app, silent_server):
+    app = signup_app(make_app, MAIL_PORT=silent_server.port)
+    with within(2):
+        response = app.test_client().post("/signup")
+    assert response.status_code == 503
+
+
+def test_the_503_is_a_503_even_in_testing_mode(make_app):
+    # Exceptions propagate out of the test client under TESTING; this one has an answer.
+    app = signup_app(make_app, MAIL_PORT=free_port(), TESTING=True, MAIL_SUPPRESS_SEND=False)
+    assert app.test_client().post("/signup").status_code == 503
+
+
+def test_the_apps_error_handlers_win_over_the_503(make_app):
+    app = signup_app(make_app, MAIL_PORT=free_port())
+
+    @app.errorhandler(MailConnectionError)
+    def mail_down(error):
+        return "queued for later", 202
+
+    assert app.test_client().post("/signup").status_code == 202
+
+
+def test_the_503_goes_through_the_apps_503_handler(make_app):
+    app = signup_app(make_app, MAIL_PORT=free_port())
+
+    @app.errorhandler(503)
+    def unavailable(error):
+        return {"error": error.name, "message": error.description}, 503
+
+    response = app.test_client().post("/signup")
+    assert response.status_code == 503
+    assert response.get_json()["error"] == "Service Unavailable"
+    assert "mail server is not reachable" in response.get_json()["message"]
+
+
+def test_mail_errors_that_are_the_apps_fault_stay_500s(make_app, start_smtp):
+    server = start_smtp(auth=True)
+    app = signup_app(
+        make_app,
+        MAIL_SERVER=server.host,
+        MAIL_PORT=server.port,
+        MAIL_USERNAME="ann",
+        MAIL_PASSWORD="wrong",
+    )
+
+    @app.post("/bad-message")
+    def bad_message():
+        send(app, subject="Hi\r\nBcc: victim@example.com")
+
+    client = app.test_client()
+    assert client.post("/signup").status_code == 500  # login refused: fix the config
+    assert client.post("/bad-message").status_code == 500  # BadHeaderError: fix the code

@@ -185,11 +185,15 @@ def test_charset_applies_to_text_parts():
     assert msg.get_content() == "café\n"
 
 
-def test_as_string_and_bytes():
-    message = make(body="text")
-    assert "Subject: Hello" in message.as_string()
-    assert bytes(message).startswith(b"Subject: Hello\r\n")
-    assert str(message) == message.as_string().replace("\r\n", "\r\n")
+def test_as_string_and_bytes_are_the_same_rendering():
+    # A fixed date: with none, each rendering stamps the time it is made.
+    message = make(body="text", date=datetime(2024, 5, 17, 9, 30, tzinfo=UTC))
+    data = bytes(message)
+    assert data == message.as_bytes()
+    assert data.startswith(b"Subject: Hello\r\n")
+    assert b"\r\nDate: Fri, 17 May 2024 09:30:00 +0000\r\n" in data
+    assert data.count(b"\n") == data.count(b"\r\n"), "every line ends with CRLF"
+    assert str(message) == message.as_string() == data.decode("utf-8")
 
 
 def test_default_sender_comes_from_the_app():
@@ -296,3 +300,76 @@ def test_line_breaks_in_the_default_sender_raise():
 
 def test_clean_message_has_no_bad_headers():
     assert not make(body="x\r\nmulti-line bodies are fine").has_bad_headers()
+
+
+@pytest.mark.parametrize("text", ["Hi\x00there", "\x00"])
+@pytest.mark.parametrize("field", ["subject", "to", "to name", "extra header", "attachment"])
+def test_nul_in_headers_raises_bad_header_error(field, text):
+    message = make()
+    if field == "subject":
+        message.subject = text
+    elif field == "to":
+        message.recipients = [f"ann@example.com{text}"]
+    elif field == "to name":
+        message.recipients = [(text, "ann@example.com")]
+    elif field == "extra header":
+        message.extra_headers = {"X-Note": text}
+    else:
+        message.attach(f"{text}.txt", "text/plain", "x")
+    assert message.has_bad_headers()
+    with pytest.raises(BadHeaderError, match="NUL"):
+        message.envelope()
+
+
+@pytest.mark.parametrize("subtype", INJECTIONS)
+def test_line_breaks_in_an_alts_subtype_raise_bad_header_error(subtype):
+    message = make(body="text", alts={subtype: "<p>hi</p>"})
+    assert message.has_bad_headers()
+    with pytest.raises(BadHeaderError, match="alts subtype"):
+        message.envelope()
+
+
+@pytest.mark.parametrize("subtype", ["", "html; charset=x", "text/html"])
+def test_an_alts_subtype_that_is_not_a_mime_subtype_is_refused(subtype):
+    with pytest.raises(MessageError, match="not a MIME subtype"):
+        make(body="text", alts={subtype: "<p>hi</p>"}).envelope()
+
+
+def test_alts_text_must_be_a_string():
+    with pytest.raises(MessageError, match="alts"):
+        make(alts={"enriched": b"<bold>hi</bold>"}).envelope()
+
+
+@pytest.mark.parametrize("field", ["recipients", "cc", "bcc"])
+def test_one_address_as_a_string_instead_of_a_list_is_a_clear_error(field):
+    with pytest.raises(MessageError, match=rf"{field} must be a list.*\['a@example.com'\]"):
+        make(**{field: "a@example.com"})
+    message = make()
+    setattr(message, field, "a@example.com")
+    with pytest.raises(MessageError, match=f"{field} must be a list"):
+        message.envelope()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("recipients", [("Ann", None)]),
+        ("recipients", [None]),
+        ("cc", [("Ann", "ann@example.com", "extra")]),
+        ("bcc", [42]),
+        ("reply_to", ("Help", b"help@example.com")),
+        ("sender", ("Shop", None)),
+    ],
+)
+def test_an_address_that_is_not_text_is_a_message_error_naming_the_field(field, value):
+    message = make(**{field: value})
+    with pytest.raises(MessageError, match=field):
+        message.envelope()
+    with pytest.raises(MessageError, match=field):
+        message.as_bytes()
+
+
+def test_subject_none_means_no_subject_and_other_types_are_refused():
+    assert "Subject" not in parse(make(subject=None, body="x"))
+    with pytest.raises(MessageError, match="subject"):
+        make(subject=b"Hi").envelope()

@@ -17,8 +17,9 @@ class MessageError(MailError, ValueError):
 
 
 class BadHeaderError(MessageError):
-    """A header (subject, address, extra header, attachment header) contains CR or LF, which
-    would let its text start a new header. Raised before any connection is made."""
+    """A header (subject, address, extra header, attachment header, ``alts`` subtype)
+    contains CR or LF, which would let its text start a new header, or NUL. Raised before any
+    connection is made."""
 
 
 class DeliveryError(MailError, smtplib.SMTPException):

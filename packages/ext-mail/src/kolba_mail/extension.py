@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import ssl
 import threading
@@ -10,12 +11,22 @@ import typing as t
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from werkzeug.exceptions import ServiceUnavailable
+
 import kolba
-from kolba import ConfigError, ConfigKey, HealthCheck, current_app, has_app_context
+from kolba import (
+    ConfigError,
+    ConfigKey,
+    HealthCheck,
+    current_app,
+    has_app_context,
+    has_request_context,
+    request,
+)
 
 from .background import BackgroundSender
 from .connection import Connection
-from .errors import MessageError
+from .errors import MailConnectionError, MessageError
 from .message import AddressLike, Envelope, Message, parse_address
 from .signals import email_dispatched
 from .transports import Refused
@@ -24,6 +35,14 @@ if t.TYPE_CHECKING:
     from kolba import Kolba
 
 TRANSPORTS = ("smtp", "console", "file", "memory")
+
+logger = logging.getLogger("kolba_mail")
+
+#: The description of the 503 a request gets when the mail server cannot be reached.
+UNAVAILABLE = (
+    "Email cannot be sent right now because the mail server is not reachable. Please try"
+    " again in a few minutes."
+)
 
 
 def _check_port(value: int) -> None:
@@ -341,6 +360,23 @@ class Mail(kolba.Extension):
         except RuntimeError:
             raise AttributeError(name) from None
         return getattr(state, name)
+
+    @kolba.hookimpl
+    def kolba_handle_exception(self, app: Kolba, error: Exception) -> t.Any | None:
+        """Turn a mail server that is down or does not answer (:class:`MailConnectionError`,
+        :class:`MailTimeoutError`) into a 503 for the request, logged with the server's
+        message. The app's own error handlers come first; the 503 goes through its handlers
+        for ``ServiceUnavailable`` (503) as any ``abort(503)`` would. Other mail errors are
+        left alone: a bad message or a refused login is a fault of the app, a 500.
+        """
+        if not isinstance(error, MailConnectionError) or not has_request_context():
+            return None
+        # The client sees a plain 503; the server and the cause go to the log only.
+        path = repr(request.path)[1:-1]
+        logger.error("Mail server unavailable on %s [%s]: %s", path, request.method, error)
+        unavailable = ServiceUnavailable(description=UNAVAILABLE)
+        unavailable.__cause__ = error
+        return app.handle_http_exception(unavailable)
 
     @kolba.hookimpl
     def kolba_health_checks(self, app: Kolba) -> list[HealthCheck]:

@@ -33,41 +33,72 @@ _POLICY = email.policy.SMTP.clone(cte_type="7bit")
 # Only for messages whose address local parts are not ASCII: sent with the SMTPUTF8 extension.
 _POLICY_UTF8 = email.policy.SMTPUTF8
 _HEADER_NAME = re.compile(r"[!-9;-~]+")
-_MIME_TYPE = re.compile(r"[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+")
+_MIME_TOKEN = re.compile(r"[A-Za-z0-9!#$&^_.+-]+")
+_MIME_TYPE = re.compile(rf"{_MIME_TOKEN.pattern}/{_MIME_TOKEN.pattern}")
 _SPACES = re.compile(r"\s+")
 _registry = HeaderRegistry()
 
 
 def check_header(value: str, what: str) -> None:
-    """Raise :class:`BadHeaderError` if ``value`` contains CR or LF."""
+    """Raise :class:`BadHeaderError` if ``value`` contains CR, LF or NUL."""
     if "\r" in value or "\n" in value:
         raise BadHeaderError(
             f"{what} contains a line break ({value!r}); line breaks in headers would let the"
             " text add headers of its own."
         )
+    if "\0" in value:
+        raise BadHeaderError(
+            f"{what} contains a NUL character ({value!r}); mail servers and clients cut"
+            " headers short at NUL or refuse the message."
+        )
+
+
+def _address_parts(value: object, what: str) -> tuple[str, ...]:
+    """The text of an address as given: ``(address,)`` for a string, ``(name, address)`` for
+    a pair, each checked with :func:`check_header`. :class:`MessageError` for another shape."""
+    if isinstance(value, str):
+        parts: tuple[str, ...] = (value,)
+    elif isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, str) for v in value):
+        parts = value
+    elif isinstance(value, tuple):
+        raise MessageError(f"{what}: expected (name, address) as two strings, got {value!r}.")
+    else:
+        raise MessageError(f"{what}: expected a string or (name, address), got {value!r}.")
+    for part in parts:
+        check_header(part, what)
+    return parts
+
+
+def _address_list(value: object, what: str) -> list[AddressLike]:
+    """A list of addresses as given for ``recipients``, ``cc`` or ``bcc``; a string (one
+    address where a list belongs) is a :class:`MessageError` saying to pass a list."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        raise MessageError(
+            f"{what} must be a list of addresses, got the string {value!r}; pass"
+            f" {what}=[{value!r}]."
+        )
+    return list(t.cast(t.Iterable[AddressLike], value))
 
 
 def parse_address(value: AddressLike, what: str) -> Address:
     """Parse one address (a string or a ``(name, address)`` pair) into an
     :class:`email.headerregistry.Address` with its domain in IDNA (``xn--``) form.
 
-    Raises :class:`BadHeaderError` for CR or LF and :class:`MessageError` for anything that is
-    not exactly one address.
+    Raises :class:`BadHeaderError` for CR, LF or NUL and :class:`MessageError` for anything
+    that is not exactly one address.
     """
-    if isinstance(value, tuple):
-        if len(value) != 2 or not all(isinstance(v, str) for v in value):
-            raise MessageError(f"{what}: expected (name, address), got {value!r}.")
-        name, spec = value
-        check_header(name, what)
-        check_header(spec, what)
+    parts = _address_parts(value, what)
+    if len(parts) == 2:
+        name, spec = parts
         try:
             parsed = Address(display_name=name, addr_spec=spec.strip())
         except (ValueError, IndexError, email.errors.MessageError) as e:
             raise MessageError(f"{what}: {spec!r} is not an email address ({e}).") from None
-    elif isinstance(value, str):
-        check_header(value, what)
+    else:
         try:
-            header = _registry("to", value)
+            header = _registry("to", parts[0])
         except (ValueError, IndexError, email.errors.MessageError):
             header = None
         addresses = t.cast(AddressHeader, header).addresses if header is not None else ()
@@ -83,8 +114,6 @@ def parse_address(value: AddressLike, what: str) -> Address:
                 " list item."
             )
         parsed = addresses[0]
-    else:
-        raise MessageError(f"{what}: expected a string or (name, address), got {value!r}.")
     if not parsed.username or not parsed.domain:
         raise MessageError(f"{what}: {value!r} is not an email address (user@domain).")
     domain = parsed.domain
@@ -147,7 +176,7 @@ class Envelope:
 class Message:
     """An email message, with Flask-Mail's constructor and attributes.
 
-    :param subject: the subject line.
+    :param subject: the subject line; ``None`` or ``""`` for none.
     :param recipients: ``To`` addresses; more can be added with :meth:`add_recipient`.
     :param body: the plain text body.
     :param html: the HTML body; with ``body`` the message is ``multipart/alternative``.
@@ -169,7 +198,7 @@ class Message:
 
     def __init__(
         self,
-        subject: str = "",
+        subject: str | None = "",
         recipients: list[AddressLike] | None = None,
         body: str | None = None,
         html: str | None = None,
@@ -189,13 +218,13 @@ class Message:
             state = current_app.extensions.get("mail")
             sender = getattr(state, "default_sender", None)
         self.subject = subject
-        self.recipients: list[AddressLike] = list(recipients or [])
+        self.recipients = _address_list(recipients, "recipients")
         self.body = body
         self.alts: dict[str, str] = dict(alts or {})
         self.html = html
         self.sender = sender
-        self.cc: list[AddressLike] = list(cc or [])
-        self.bcc: list[AddressLike] = list(bcc or [])
+        self.cc = _address_list(cc, "cc")
+        self.bcc = _address_list(bcc, "bcc")
         self.attachments: list[Attachment] = list(attachments or [])
         self.reply_to = reply_to
         self.date = date
@@ -259,7 +288,7 @@ class Message:
         self.attachments.append(Attachment(filename, content_type, data, disposition, headers))
 
     def has_bad_headers(self) -> bool:
-        """Whether any header value contains CR or LF (``send`` raises
+        """Whether any header value contains CR, LF or NUL (``send`` raises
         :class:`BadHeaderError` for such a message)."""
         try:
             self._check_headers()
@@ -329,10 +358,18 @@ class Message:
     # -- rendering --------------------------------------------------------------------------
 
     def _check_headers(self) -> None:
-        check_header(self.subject, "subject")
+        if self.subject is not None:  # None, as in Flask-Mail, is no Subject header
+            if not isinstance(self.subject, str):
+                raise MessageError(f"subject: expected a string, got {self.subject!r}.")
+            check_header(self.subject, "subject")
         for what, value in self._addresses():
-            for text in value if isinstance(value, tuple) else (value,):
-                check_header(text, what)
+            _address_parts(value, what)
+        for subtype, text in self.alts.items():
+            if not isinstance(subtype, str) or not isinstance(text, str):
+                raise MessageError(
+                    f"alts: expected subtype -> text as strings, got {subtype!r}: {text!r}."
+                )
+            check_header(subtype, "alts subtype")
         for name, value in self.extra_headers.items():
             _check_header_field(name, value, "extra_headers")
         if self._msg_id is not None:
@@ -352,7 +389,7 @@ class Message:
         if self.reply_to is not None:
             yield "reply_to", self.reply_to
         for what, group in (("recipients", self.recipients), ("cc", self.cc), ("bcc", self.bcc)):
-            for value in group:
+            for value in _address_list(group, what):
                 yield what, value
 
     def _build(self, addresses: _Addresses, ascii_attachments: bool) -> bytes:
@@ -378,6 +415,9 @@ class Message:
         texts = list(self.alts.items())
         if self.body is not None or not texts:
             texts.insert(0, ("plain", self.body or ""))
+        for subtype, _ in texts:
+            if not _MIME_TOKEN.fullmatch(subtype):
+                raise MessageError(f"alts: {subtype!r} is not a MIME subtype, like 'html'.")
         (subtype, text), *alternatives = texts
         msg.set_content(text, subtype=subtype, charset=charset)
         for subtype, text in alternatives:
