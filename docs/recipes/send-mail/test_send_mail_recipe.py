@@ -1,7 +1,8 @@
 """Tests for the send mail recipe: the view's message, recorded with TESTING (nothing is sent),
-and the console transport chosen from the environment."""
+the console transport chosen from the environment, and the 503 when the server is down."""
 
 import importlib
+import socket
 
 import pytest
 import send_mail_recipe
@@ -48,11 +49,23 @@ def test_the_message_as_sent(client):
 
 
 @pytest.fixture
-def console_recipe(monkeypatch):
-    monkeypatch.setenv("KOLBA_MAIL_TRANSPORT", "console")
-    yield importlib.reload(send_mail_recipe)
-    monkeypatch.delenv("KOLBA_MAIL_TRANSPORT")
+def recipe_with_env(monkeypatch):
+    """``recipe_with_env(**variables)``: the recipe module reloaded with those environment
+    variables set; reloaded again without them afterwards."""
+
+    def reload(**variables):
+        for name, value in variables.items():
+            monkeypatch.setenv(name, value)
+        return importlib.reload(send_mail_recipe)
+
+    yield reload
+    monkeypatch.undo()
     importlib.reload(send_mail_recipe)
+
+
+@pytest.fixture
+def console_recipe(recipe_with_env):
+    return recipe_with_env(KOLBA_MAIL_TRANSPORT="console")
 
 
 def test_console_transport_for_development(console_recipe, capsys):
@@ -61,3 +74,18 @@ def test_console_transport_for_development(console_recipe, capsys):
     assert "Envelope-To: id1@gmail.com" in out
     assert "Subject: Hello" in out
     assert "Hello Flask message sent from Flask-Mail" in out
+
+
+def test_a_mail_server_that_is_down_is_a_503(recipe_with_env):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once the socket is closed
+    recipe = recipe_with_env(
+        KOLBA_MAIL_SERVER="127.0.0.1",
+        KOLBA_MAIL_PORT=str(port),
+        KOLBA_MAIL_USE_SSL="false",
+        KOLBA_MAIL_TIMEOUT="2",
+    )
+    response = recipe.app.test_client().get("/")
+    assert response.status_code == 503
+    assert "mail server is not reachable" in response.text
