@@ -12,6 +12,7 @@ import typing as t
 from datetime import UTC, datetime
 
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
 from werkzeug.datastructures import CallbackDict
 
 from .json.tag import TaggedJSONSerializer
@@ -181,6 +182,7 @@ class SessionInterface:
 
 
 session_json_serializer = TaggedJSONSerializer()
+_COMPRESS_FROM = 128
 
 
 class _KeyCachingSigner(TimestampSigner):
@@ -211,6 +213,14 @@ class _SessionSerializer(URLSafeTimedSerializer):
         if signer is None:
             signer = self._signers[salt] = super().make_signer(salt)
         return signer
+
+    def dump_payload(self, obj: t.Any) -> bytes:
+        # Compressing a small session never makes the cookie shorter; skip the attempt.
+        # Both forms are read back the same way.
+        json = self.serializer.dumps(obj).encode()
+        if len(json) < _COMPRESS_FROM:
+            return base64_encode(json)
+        return super().dump_payload(obj)
 
 
 _serializers: dict[tuple[t.Any, ...], URLSafeTimedSerializer] = {}
@@ -289,8 +299,6 @@ class SecureCookieSessionInterface(SessionInterface):
         samesite = self.get_cookie_samesite(app)
         httponly = self.get_cookie_httponly(app)
 
-        if session.accessed:
-            response.vary.add("Cookie")
         if not session:
             if session.modified:
                 response.delete_cookie(
@@ -303,8 +311,12 @@ class SecureCookieSessionInterface(SessionInterface):
                     httponly=httponly,
                 )
                 response.vary.add("Cookie")
+            elif session.accessed:
+                response.vary.add("Cookie")
             return
         if not self.should_set_cookie(app, session):
+            if session.accessed:
+                response.vary.add("Cookie")
             return
         expires = self.get_expiration_time(app, session)
         val = self.get_signing_serializer(app).dumps(dict(session))  # type: ignore[union-attr]
