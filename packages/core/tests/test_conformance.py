@@ -337,11 +337,21 @@ def fake_kolba(output, status=0):
 """
 
 
-def test_listing_check_skips_without_distribution(pytester):
+def test_installation_checks_skip_without_distribution(pytester):
     _, result = run_suite(pytester, LISTED)
     skipped = [r for r in result.getreports("pytest_runtest_logreport") if r.skipped]
-    assert [r.nodeid.rsplit("::", 1)[1] for r in skipped] == ["test_listed_by_kolba_plugins"]
-    assert "`distribution` is not set" in skipped[0].longrepr[2]
+    assert sorted(r.nodeid.rsplit("::", 1)[1] for r in skipped) == [
+        "test_listed_by_kolba_plugins",
+        "test_third_party_imports_are_declared",
+    ]
+    assert all("`distribution` is not set" in r.longrepr[2] for r in skipped)
+
+
+def test_suite_fails_extension_importing_an_undeclared_package(pytester):
+    # The extension's module imports kolba; naming an installed distribution that does not
+    # declare kolba (pytest) must fail the check and name the missing dependency.
+    failed, _ = run_suite(pytester, LISTED, '    distribution = "pytest"')
+    assert "kolba" in failed["test_third_party_imports_are_declared"]
 
 
 def test_listing_check_passes_when_kolba_plugins_lists_the_distribution(pytester):

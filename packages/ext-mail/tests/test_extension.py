@@ -1,10 +1,7 @@
 """The extension on kolba's contract: config keys, per-app state, Flask-Mail's attributes,
 suppression and recording, the signal, plugin discovery and the health check."""
 
-import ast
 import importlib.metadata
-import re
-import sys
 import tomllib
 from pathlib import Path
 
@@ -291,28 +288,3 @@ def test_readme_examples_run(monkeypatch):
     with namespace["mail"].record_messages() as outbox:
         assert app.test_client().post("/order").text == "ordered"
     assert outbox[0].sender == "shop@example.com"
-
-
-def _distribution(requirement):
-    """The canonical distribution name a requirement string names."""
-    name = re.split(r"[\s<>=!~;\[(]", requirement.strip(), maxsplit=1)[0]
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def test_every_third_party_import_is_a_declared_dependency():
-    imported = set()
-    for source in Path(kolba_mail.__file__).parent.glob("*.py"):
-        for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                imported.update(alias.name.partition(".")[0] for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
-                imported.add(node.module.partition(".")[0])
-    third_party = imported - set(sys.stdlib_module_names) - {"__future__", "kolba_mail"}
-    by_module = importlib.metadata.packages_distributions()
-    needed = {
-        _distribution(dist) for module in third_party for dist in by_module.get(module, [module])
-    }
-    with (PACKAGE / "pyproject.toml").open("rb") as f:
-        declared = {_distribution(dep) for dep in tomllib.load(f)["project"]["dependencies"]}
-    assert needed == {"kolba", "blinker", "werkzeug"}
-    assert needed <= declared, f"imported but not declared: {sorted(needed - declared)}"

@@ -4,6 +4,7 @@ class named ``Test...`` and pytest checks that the extension follows kolba's ext
 
 from __future__ import annotations
 
+import ast
 import collections.abc as cabc
 import importlib.metadata
 import inspect
@@ -281,6 +282,32 @@ class ExtensionConformance:
 
     # -- installation ----------------------------------------------------------------------
 
+    def test_third_party_imports_are_declared(self) -> None:
+        if self.distribution is None:
+            pytest.skip(
+                "`distribution` is not set: set it to the extension's distribution name to"
+                " check that everything its code imports is a declared dependency."
+            )
+        try:
+            requires = importlib.metadata.requires(self.distribution) or []
+        except importlib.metadata.PackageNotFoundError:
+            pytest.skip(f"{self.distribution} is not installed here, so its metadata is unknown")
+        # Requirements behind an extra count: an optional import belongs to its extra.
+        declared = {_requirement_name(r) for r in requires}
+        package = self.extension_class.__module__.partition(".")[0]
+        imported = _runtime_imports(Path(inspect.getfile(sys.modules[package])).parent)
+        third_party = imported - set(sys.stdlib_module_names) - {"__future__", package}
+        by_module = importlib.metadata.packages_distributions()
+        needed = {
+            _canonical(dist) for module in third_party for dist in by_module.get(module, [module])
+        }
+        undeclared = sorted(needed - declared - {_canonical(self.distribution)})
+        assert not undeclared, (
+            f"{self.distribution} imports {undeclared} without declaring them in"
+            " [project] dependencies (or an extra): an environment holding only the package"
+            " and what it declares would fail."
+        )
+
     def test_listed_by_kolba_plugins(self, kolba_command: list[str], tmp_path: Path) -> None:
         if self.distribution is None:
             pytest.skip(
@@ -440,6 +467,31 @@ def _key_names(extension_class: type[Extension]) -> set[str]:
 def _hookimpl_names(ext: Extension) -> list[str]:
     """The names of the methods of ``ext`` marked with ``@kolba.hookimpl``."""
     return PluginManager.declared_hooks(ext)
+
+
+def _requirement_name(requirement: str) -> str:
+    return _canonical(re.split(r"[\s<>=!~;\[(]", requirement.strip(), maxsplit=1)[0])
+
+
+def _runtime_imports(folder: Path) -> set[str]:
+    """Top-level module names the package in ``folder`` imports, outside ``TYPE_CHECKING``."""
+    names: set[str] = set()
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
+            for branch in node.orelse:
+                visit(branch)
+            return
+        if isinstance(node, ast.Import):
+            names.update(alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names.add(node.module.partition(".")[0])
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    for source in folder.rglob("*.py"):
+        visit(ast.parse(source.read_text(encoding="utf-8")))
+    return names
 
 
 def _canonical(name: str) -> str:
