@@ -13,6 +13,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
 from markupsafe import Markup
+from werkzeug.exceptions import ServiceUnavailable
 
 from kolba import Kolba, session
 from kolba.json.tag import TaggedJSONSerializer
@@ -811,3 +812,40 @@ def test_session_cookie_is_not_decoded_when_view_ignores_session(app, client):
     counting.opened = 0
     assert client.get("/untouched").text == "no session here"
     assert counting.opened == 0
+
+
+class _StoreDownInterface(SecureCookieSessionInterface):
+    """Saving fails the way a server-side store that is down does: with a 503."""
+
+    saves = 0
+
+    def save_session(self, app, session, response):
+        type(self).saves += 1
+        raise ServiceUnavailable("The session store is not answering.")
+
+
+def test_http_error_while_saving_the_session_goes_to_the_error_handlers():
+    app = Kolba(__name__)
+    app.secret_key = "dev"
+    app.session_interface = _StoreDownInterface()
+    _StoreDownInterface.saves = 0
+
+    @app.route("/write")
+    def write():
+        session["a"] = 1
+        return "written"
+
+    @app.errorhandler(503)
+    def busy(error):
+        return {"error": "busy", "detail": error.description}, 503
+
+    @app.after_request
+    def tag(response):
+        response.headers["X-Request-Id"] = "abc"
+        return response
+
+    response = app.test_client().get("/write")
+    assert response.status_code == 503
+    assert response.get_json() == {"error": "busy", "detail": "The session store is not answering."}
+    assert response.headers["X-Request-Id"] == "abc"
+    assert _StoreDownInterface.saves == 1

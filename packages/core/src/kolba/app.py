@@ -907,7 +907,12 @@ class Kolba(Scaffold):
         self, rv: ResponseReturnValue | HTTPException, from_error_handler: bool = False
     ) -> Response:
         """Make a response from a view's value, run the after-request processing and send
-        ``request_finished``."""
+        ``request_finished``.
+
+        An HTTP error raised during that processing (a session store that is down when the
+        session is saved) is answered like one raised by the view, through the error
+        handlers; the session is then not saved again.
+        """
         response = self.make_response(rv)
         try:
             response = self.process_response(response)
@@ -915,6 +920,14 @@ class Kolba(Scaffold):
                 signals.request_finished.send(
                     self, _async_wrapper=self.ensure_sync, response=response
                 )
+        except HTTPException as e:
+            if from_error_handler:
+                self.logger.exception(
+                    "Request finalizing failed with an error while handling an error"
+                )
+                return response
+            _cv_request.get()._session = self.session_interface.make_null_session(self)
+            return self.finalize_request(self.handle_http_exception(e), from_error_handler=True)
         except Exception:
             if not from_error_handler:
                 raise

@@ -31,10 +31,6 @@ _SESSION_ID = re.compile(r"[A-Za-z0-9_-]{16,512}")
 # Set in the WSGI environ when Redis failed during this request, so that later reads of the
 # session in the same request (an error page's template) do not wait for Redis again.
 _FAILED = "kolba_session_redis.failed"
-# Headers that describe the body or its caching; a 503 that replaces a response drops them.
-_BODY_HEADERS = frozenset(
-    ("location", "etag", "last-modified", "expires", "cache-control", "accept-ranges", "age")
-)
 
 
 def new_session_id(length: int) -> str:
@@ -50,6 +46,10 @@ class SessionUnavailable(ServiceUnavailable):
         "Sessions are unavailable right now because the session store is not answering."
         " Please try again in a moment."
     )
+
+    def get_headers(self, *args: t.Any, **kwargs: t.Any) -> list[tuple[str, str]]:
+        # An answer about a session that could not be stored must not be cached.
+        return [*super().get_headers(*args, **kwargs), ("Cache-Control", "no-store")]
 
 
 class RedisSession(SecureCookieSession):
@@ -222,8 +222,9 @@ class RedisSessionInterface(SessionInterface):
         expiry of an unchanged permanent session when ``SESSION_REFRESH_EACH_REQUEST`` asks
         (one ``EXPIRE``), or delete the key and the cookie of an emptied session.
 
-        When Redis fails here, ``response`` becomes the app's 503 response: the client must
-        not take the request for done when its session was not saved.
+        When Redis fails here, :class:`SessionUnavailable` is raised and the client gets the
+        app's 503 response instead: it must not take the request for done when its session
+        was not saved.
         """
         if not isinstance(session, RedisSession):
             return
@@ -232,7 +233,8 @@ class RedisSessionInterface(SessionInterface):
         try:
             self._store(app, session, response)
         except RedisError as e:
-            self._replace_with_error(app, response, self._unavailable("save", e))
+            # The core answers an HTTP error raised here through the app's error handlers.
+            raise self._unavailable("save", e) from e
 
     def _store(self, app: Kolba, session: RedisSession, response: Response) -> None:
         prefix = self.key_prefix
@@ -313,26 +315,3 @@ class RedisSessionInterface(SessionInterface):
             error,
         )
         return SessionUnavailable()
-
-    @staticmethod
-    def _replace_with_error(app: Kolba, response: Response, error: SessionUnavailable) -> None:
-        """Turn ``response`` into the app's response to ``error`` (its 503 handler's, if any).
-
-        Only a session interface's ``save_session`` sees a response this late; an exception
-        raised here would become a 500. Headers about the body or its caching go, the others
-        (CORS, cookies the view set) stay.
-        """
-        replacement = app.make_response(app.handle_http_exception(error))
-        close = getattr(response.response, "close", None)
-        if close is not None:
-            close()
-        for name in {name for name, _ in response.headers}:
-            lower = name.lower()
-            if lower.startswith("content-") or lower in _BODY_HEADERS:
-                del response.headers[name]
-        for name, value in replacement.headers:
-            response.headers.add(name, value)
-        response.headers["Cache-Control"] = "no-store"
-        response.status = replacement.status
-        response.response = replacement.response
-        response.direct_passthrough = False
