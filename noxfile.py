@@ -141,7 +141,14 @@ def docs(session: nox.Session) -> None:
     """Build the Sphinx site with warnings as errors, then test the recipes and the demo app."""
     for package in PACKAGES:
         _ensure_debian_packages(session, package)
-    session.install(*_all_packages(), "-r", "requirements/docs.txt")
+    # The sample extension of the "write your own extension" recipe is installed too, so its
+    # conformance checks that need package metadata run here.
+    session.install(
+        *_all_packages(),
+        "./docs/recipes/write-an-extension/kolba-greeting",
+        "-r",
+        "requirements/docs.txt",
+    )
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
     targets = ["examples/demo"]
     if any((ROOT / "docs" / "recipes").glob("*/test_*.py")):

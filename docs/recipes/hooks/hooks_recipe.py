@@ -4,7 +4,7 @@ per-request database connection that teardown_appcontext always closes."""
 import sqlite3
 import time
 
-from kolba import Kolba, current_app, g, request
+from kolba import Kolba, after_this_request, current_app, g, request
 
 app = Kolba(__name__)
 app.config["DATABASE"] = "notes.sqlite3"
@@ -70,4 +70,11 @@ def add_note():
     db = get_db()
     with db:
         db.execute("INSERT INTO notes VALUES (?, ?)", (g.user, body))
+
+    @after_this_request
+    def point_to_the_list(response):
+        # Only this response gets the header; other requests are untouched.
+        response.headers["Content-Location"] = "/notes"
+        return response
+
     return {"saved": True}, 201

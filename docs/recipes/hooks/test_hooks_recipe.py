@@ -42,6 +42,14 @@ def test_notes_are_stored_per_user(client):
     assert client.get("/notes", headers=BOB).get_json()["notes"] == []
 
 
+def test_only_a_saved_note_points_to_the_list(client):
+    assert client.post("/notes", json={"body": "x"}, headers=ALICE).headers["Content-Location"] == (
+        "/notes"
+    )
+    assert "Content-Location" not in client.get("/notes", headers=ALICE).headers
+    assert "Content-Location" not in client.post("/notes", json={}, headers=ALICE).headers
+
+
 def test_bad_note_body_is_a_400(client):
     assert client.post("/notes", json={"body": 3}, headers=ALICE).status_code == 400
 

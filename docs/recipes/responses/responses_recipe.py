@@ -1,7 +1,17 @@
 """Responses recipe: what a view may return (text, tuples, dicts, streams), JSON with jsonify,
 redirects, make_response and cookies, and abort for errors."""
 
-from kolba import Kolba, Response, abort, jsonify, make_response, redirect, request, url_for
+from kolba import (
+    Kolba,
+    Response,
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    request,
+    stream_with_context,
+    url_for,
+)
 
 app = Kolba(__name__)
 
@@ -58,10 +68,14 @@ def reset_theme():
 
 @app.route("/report.csv")
 def report():
+    # The rows are produced after the view has returned; stream_with_context keeps the
+    # request available to the generator (for ?sep=).
+    @stream_with_context
     def rows():
-        yield "id,name\n"
+        sep = request.args.get("sep", ",")[:1] or ","
+        yield f"id{sep}name\n"
         for user in USERS.values():
-            yield f"{user['id']},{user['name']}\n"
+            yield f"{user['id']}{sep}{user['name']}\n"
 
     return Response(rows(), mimetype="text/csv")
 

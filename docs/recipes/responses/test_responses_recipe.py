@@ -81,6 +81,10 @@ def test_generator_streams_csv(client):
     assert response.text == "id,name\n1,Ann\n2,Bob\n"
 
 
+def test_streamed_csv_reads_the_request_while_streaming(client):
+    assert client.get("/report.csv?sep=;").text == "id;name\n1;Ann\n2;Bob\n"
+
+
 def test_body_status_and_headers_tuple(client):
     response = client.get("/health")
     assert (response.text, response.status_code) == ("ok", 200)
