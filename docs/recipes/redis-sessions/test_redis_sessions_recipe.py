@@ -3,9 +3,7 @@
 Without redis-server the tests are skipped, except with ``CI`` set, where they fail.
 """
 
-import os
 import shutil
-import socket
 import subprocess
 import time
 
@@ -13,18 +11,15 @@ import pytest
 import redis
 from redis_sessions_recipe import create_app
 
+from kolba.pytest_plugin import free_port, service_unavailable
+
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
     executable = shutil.which("redis-server")
     if executable is None:
-        reason = "redis-server is not installed (Debian package redis-server)"
-        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-            pytest.fail(f"{reason}; CI is set, so this fails instead of skipping")
-        pytest.skip(reason)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+        service_unavailable("redis-server is not installed (Debian package redis-server)")
+    port = free_port()
     argv = [executable, "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
     argv += ["--appendonly", "no", "--daemonize", "no"]
     argv += ["--dir", str(tmp_path_factory.mktemp("redis"))]

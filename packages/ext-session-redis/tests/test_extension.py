@@ -4,7 +4,6 @@ the key, the package's version and type marker, and discovery through its entry 
 from __future__ import annotations
 
 import importlib.metadata
-import os
 import tomllib
 from pathlib import Path
 
@@ -17,7 +16,7 @@ import kolba_session_redis
 from kolba import ConfigError, Kolba
 from kolba.cli import cli
 from kolba.conformance import ExtensionConformance, find_kolba_command, run_kolba_plugins
-from kolba.pytest_plugin import make_app
+from kolba.pytest_plugin import make_app, running_in_ci
 from kolba_session_redis import RedisSessionInterface, Session, extension
 
 PACKAGE = Path(__file__).parents[1]
@@ -29,7 +28,7 @@ def installed() -> bool:
     try:
         importlib.metadata.distribution(DISTRIBUTION)
     except importlib.metadata.PackageNotFoundError:
-        if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+        if running_in_ci():
             pytest.fail(f"{DISTRIBUTION} is not installed (CI is set, so this fails)")
         return False
     return True
