@@ -386,3 +386,30 @@ def test_generator_without_stream_with_context_cannot_read_request(app, client):
 
     with pytest.raises(RuntimeError, match="outside of request context"):
         client.get("/stream?name=kolba").get_data()
+
+
+def test_stream_with_context_in_async_view_reads_request_while_streaming(app, client):
+    torn_down = []
+    app.teardown_request(lambda exc: torn_down.append(request.path))
+
+    @app.route("/stream")
+    async def stream():
+        def generate():
+            yield "hello "
+            assert not torn_down
+            yield request.args["name"]
+
+        return stream_with_context(generate())
+
+    assert client.get("/stream?name=kolba").data == b"hello kolba"
+    assert torn_down == ["/stream"]
+    assert kolba.globals._cv_request.get(None) is None
+
+
+def test_stream_with_context_async_view_twice_in_one_thread(app, client):
+    @app.route("/stream/<name>")
+    async def stream(name):
+        return stream_with_context(iter([request.path, "!"]))
+
+    assert client.get("/stream/a").data == b"/stream/a!"
+    assert client.get("/stream/b").data == b"/stream/b!"

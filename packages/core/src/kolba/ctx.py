@@ -6,6 +6,7 @@ built only when something asks for them.
 
 from __future__ import annotations
 
+import contextvars
 import sys
 import typing as t
 from functools import update_wrapper
@@ -182,7 +183,7 @@ class AppContext(_PushPop):
                 self.app.do_teardown_appcontext(exc)
         finally:
             ctx = _cv_app.get()
-            _cv_app.reset(self._cv_tokens.pop())
+            _reset(_cv_app, self._cv_tokens.pop())
         if ctx is not self:
             raise AssertionError(f"Popped wrong app context. ({ctx!r} instead of {self!r})")
         if signals.appcontext_popped.receivers:
@@ -309,7 +310,7 @@ class RequestContext(_PushPop):
         finally:
             ctx = _cv_request.get()
             token, app_ctx = self._cv_tokens.pop()
-            _cv_request.reset(token)
+            _reset(_cv_request, token)
             if app_ctx is not None:
                 app_ctx.pop(exc)
             if ctx is not self:
@@ -319,3 +320,16 @@ class RequestContext(_PushPop):
         method = self.environ.get("REQUEST_METHOD")
         path = self.environ.get("PATH_INFO")
         return f"<RequestContext {method} {path!r} of {self.app.name!r}>"
+
+
+def _reset(var: contextvars.ContextVar[t.Any], token: contextvars.Token[t.Any]) -> None:
+    """Reset ``var`` to before ``token``'s push, when the push happened in this Context.
+
+    A push made inside an ``async def`` view (``stream_with_context`` does one) happens in the
+    view task's copy of the Context; popping it from the WSGI thread cannot undo it there, and
+    need not: the outer push's token, reset later in this Context, restores the state.
+    """
+    try:
+        var.reset(token)
+    except ValueError:
+        pass
