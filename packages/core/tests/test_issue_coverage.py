@@ -285,7 +285,8 @@ def test_session_cookie_is_signed_with_hmac_sha256(session_app, client):
 
 
 # kolba-specific: a cookie from the same app on Flask (SHA-1) is not accepted after porting.
-def test_session_cookie_signed_with_sha1_gives_an_empty_session(session_app, client):
+def test_flask_signed_session_cookie_is_refused_when_migration_is_off(session_app, client):
+    session_app.config["SESSION_ACCEPT_FLASK_COOKIES"] = False
     client.set_cookie(
         "session", cookie_serializer("test secret", hashlib.sha1).dumps({"user": "x"})
     )
@@ -322,12 +323,14 @@ class CountingInterface(kolba.sessions.SecureCookieSessionInterface):
         return super().open_session(app, request)
 
 
-# kolba-specific: the session is opened on first use; Flask opens it for every request.
+# kolba-specific: the session is opened on first use (or, with SESSION_REFRESH_EACH_REQUEST, when
+# the request carries a session cookie); Flask opens it for every request.
 def test_session_is_not_opened_by_a_template_that_ignores_it(session_app, client):
     @session_app.route("/page")
     def page():
         return render_template_string("{{ request.path }} {{ g.get('x') }}")
 
+    session_app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     client.get("/login")
     session_app.session_interface = counting = CountingInterface()
     assert client.get("/page").text == "/page None"
@@ -340,10 +343,20 @@ def test_session_is_not_opened_by_request_hooks_that_ignore_it(session_app, clie
     session_app.after_request(lambda response: response)
     session_app.teardown_request(lambda exc: None)
     session_app.add_url_rule("/plain", "plain", lambda: "plain")
+    session_app.config["SESSION_REFRESH_EACH_REQUEST"] = False
 
     client.get("/login")
     session_app.session_interface = counting = CountingInterface()
     response = client.get("/plain")
+    assert response.text == "plain"
+    assert counting.opened == 0
+    assert "Cookie" not in response.vary
+
+
+def test_session_is_not_opened_for_a_request_without_a_session_cookie(session_app, client):
+    session_app.add_url_rule("/plain", "plain", lambda: "plain")
+    session_app.session_interface = counting = CountingInterface()
+    response = client.get("/plain", headers={"Cookie": "other=1"})
     assert response.text == "plain"
     assert counting.opened == 0
     assert "Cookie" not in response.vary

@@ -805,7 +805,8 @@ def test_open_session_is_called_when_view_reads_session(app, client):
 
 # kolba-specific: the session cookie is decoded lazily, on first use of `session`; Flask
 # opens the session on every request.
-def test_session_cookie_is_not_decoded_when_view_ignores_session(app, client):
+def test_session_cookie_is_not_decoded_when_view_ignores_session_and_refresh_is_off(app, client):
+    app.config["SESSION_REFRESH_EACH_REQUEST"] = False
     app.session_interface = counting = CountingInterface()
     client.get("/set/user/ann")
     assert client.get_cookie("session") is not None

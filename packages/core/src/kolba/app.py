@@ -185,6 +185,7 @@ class Kolba(Scaffold):
             "SESSION_COOKIE_PARTITIONED": False,
             "SESSION_COOKIE_SAMESITE": None,
             "SESSION_REFRESH_EACH_REQUEST": True,
+            "SESSION_ACCEPT_FLASK_COOKIES": True,
             "MAX_CONTENT_LENGTH": None,
             "MAX_FORM_MEMORY_SIZE": 500_000,
             "MAX_FORM_PARTS": 1_000,
@@ -882,6 +883,10 @@ class Kolba(Scaffold):
             raw
             and not custom
             and ctx._session is None
+            and not (
+                self.config["SESSION_REFRESH_EACH_REQUEST"]
+                and ctx._session_to_refresh() is not None
+            )
             and not ctx._after_request_functions
             and not chain_.after
             and not signals.request_finished.receivers
@@ -951,6 +956,8 @@ class Kolba(Scaffold):
         for func in self._chain(ctx).after:
             response = self.ensure_sync(func)(response)
         sess = ctx._session
+        if sess is None and self.config["SESSION_REFRESH_EACH_REQUEST"]:
+            sess = ctx._session_to_refresh()
         if sess is not None and not self.session_interface.is_null_session(sess):
             self.session_interface.save_session(self, sess, response)
         return response

@@ -9,10 +9,12 @@ from __future__ import annotations
 import collections.abc as c
 import hashlib
 import typing as t
+import zlib
 from datetime import UTC, datetime
 
-from itsdangerous import BadSignature, TimestampSigner, URLSafeTimedSerializer
-from itsdangerous.encoding import base64_encode
+from itsdangerous import BadData, BadPayload, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_decode, base64_encode
+from itsdangerous.url_safe import URLSafeSerializerMixin
 from werkzeug.datastructures import CallbackDict
 
 from .json.tag import TaggedJSONSerializer
@@ -214,6 +216,27 @@ class _SessionSerializer(URLSafeTimedSerializer):
             signer = self._signers[salt] = super().make_signer(salt)
         return signer
 
+    #: The most bytes a compressed payload may inflate to; a larger one is refused
+    #: before it is parsed, so a small signed cookie cannot expand into megabytes.
+    max_inflated_size = 256 * 1024
+
+    def load_payload(self, payload: bytes, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        compressed = payload.startswith(b".")
+        try:
+            data = base64_decode(payload[1:] if compressed else payload)
+        except Exception as e:
+            raise BadPayload("Could not base64 decode the payload.", original_error=e) from e
+        if compressed:
+            inflater = zlib.decompressobj()
+            try:
+                data = inflater.decompress(data, self.max_inflated_size)
+            except zlib.error as e:
+                raise BadPayload("Could not inflate the payload.", original_error=e) from e
+            if inflater.unconsumed_tail or not inflater.eof:
+                raise BadPayload(f"The payload inflates past {self.max_inflated_size} bytes.")
+        # Skip the URL-safe mixin's own decoding, done above.
+        return super(URLSafeSerializerMixin, self).load_payload(data, *args, **kwargs)
+
     def dump_payload(self, obj: t.Any) -> bytes:
         # Compressing a small session never makes the cookie shorter; skip the attempt.
         # Both forms are read back the same way.
@@ -244,6 +267,9 @@ class SecureCookieSessionInterface(SessionInterface):
         """The serializer that signs and checks cookies, or ``None`` without a secret key."""
         if not app.secret_key:
             return None
+        return self._serializer(app, self.digest_method)
+
+    def _serializer(self, app: Kolba, digest_method: t.Any) -> URLSafeTimedSerializer:
         fallbacks = app.config["SECRET_KEY_FALLBACKS"] or ()
         # Building a serializer per request is measurable; keep one per key set (and per
         # class settings, which subclasses may change).
@@ -251,7 +277,7 @@ class SecureCookieSessionInterface(SessionInterface):
             type(self),
             self.salt,
             self.key_derivation,
-            self.digest_method,
+            digest_method,
             self.serializer,
             app.secret_key,
             *fallbacks,
@@ -266,7 +292,7 @@ class SecureCookieSessionInterface(SessionInterface):
                 serializer=self.serializer,
                 signer_kwargs={
                     "key_derivation": self.key_derivation,
-                    "digest_method": self.digest_method,
+                    "digest_method": digest_method,
                 },
             )
             if len(_serializers) > 64:
@@ -284,11 +310,29 @@ class SecureCookieSessionInterface(SessionInterface):
         max_age = int(app.permanent_session_lifetime.total_seconds())
         try:
             data = s.loads(val, max_age=max_age)
-        except BadSignature:
-            return self.session_class()
+        except BadData:
+            return self._open_flask_cookie(app, val, max_age)
         if not isinstance(data, dict):
             return self.session_class()
         return self.session_class(data)
+
+    def _open_flask_cookie(self, app: Kolba, val: str, max_age: int) -> SecureCookieSession:
+        """Read a cookie signed the way Flask signs sessions (HMAC-SHA1), so moving an app
+        from Flask logs nobody out; the session is marked modified and so re-signed in
+        kolba's format when the response is saved. ``SESSION_ACCEPT_FLASK_COOKIES`` turns
+        this off."""
+        if not app.config.get("SESSION_ACCEPT_FLASK_COOKIES", True):
+            return self.session_class()
+        s = self._serializer(app, hashlib.sha1)
+        try:
+            data = s.loads(val, max_age=max_age)
+        except BadData:
+            return self.session_class()
+        if not isinstance(data, dict):
+            return self.session_class()
+        session = self.session_class(data)
+        session.modified = True
+        return session
 
     def save_session(self, app: Kolba, session: SessionMixin, response: Response) -> None:
         name = self.get_cookie_name(app)
@@ -298,6 +342,8 @@ class SecureCookieSessionInterface(SessionInterface):
         partitioned = self.get_cookie_partitioned(app)
         samesite = self.get_cookie_samesite(app)
         httponly = self.get_cookie_httponly(app)
+        # Whether the request used the session, before the checks below read it.
+        accessed = session.accessed
 
         if not session:
             if session.modified:
@@ -311,11 +357,11 @@ class SecureCookieSessionInterface(SessionInterface):
                     httponly=httponly,
                 )
                 response.vary.add("Cookie")
-            elif session.accessed:
+            elif accessed:
                 response.vary.add("Cookie")
             return
         if not self.should_set_cookie(app, session):
-            if session.accessed:
+            if accessed:
                 response.vary.add("Cookie")
             return
         expires = self.get_expiration_time(app, session)

@@ -63,7 +63,15 @@ CORE_CONFIG_KEYS: tuple[ConfigKey, ...] = (
         "SESSION_REFRESH_EACH_REQUEST",
         bool,
         True,
-        "Re-send a permanent session's cookie on each request that uses the session.",
+        "Re-send a permanent session's cookie on every request that carries it, so an active"
+        " user's session slides forward (Flask's default).",
+    ),
+    ConfigKey(
+        "SESSION_ACCEPT_FLASK_COOKIES",
+        bool,
+        True,
+        "Accept a session cookie signed by a Flask app with the same SECRET_KEY (Flask's"
+        " HMAC-SHA1 format) and re-sign it in kolba's format on the next save.",
     ),
     ConfigKey("MAX_CONTENT_LENGTH", int, None, "Largest request body accepted (413 above)."),
     ConfigKey("MAX_FORM_MEMORY_SIZE", int, 500_000, "Largest non-file form field (413 above)."),
