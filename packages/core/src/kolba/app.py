@@ -26,6 +26,7 @@ import click
 from werkzeug.datastructures import Headers, ImmutableDict
 from werkzeug.exceptions import (
     Aborter,
+    BadHost,
     BadRequest,
     BadRequestKeyError,
     HTTPException,
@@ -59,7 +60,7 @@ from .scaffold import (
 )
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import DispatchingJinjaLoader, Environment, _default_template_ctx_processor
-from .wrappers import Request, Response
+from .wrappers import Request, Response, host_is_valid
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -764,7 +765,13 @@ class Kolba(Scaffold):
         ctx._matched = True
         environ = ctx.environ
         host = environ.get("HTTP_HOST", "")
-        if self.config["TRUSTED_HOSTS"] is None and not _suspicious_host(host):
+        # An Upgrade request goes to werkzeug's matcher, which answers a WebSocket upgrade to
+        # a plain HTTP rule with 400 as Flask does.
+        if (
+            self.config["TRUSTED_HOSTS"] is None
+            and not _suspicious_host(host)
+            and "HTTP_UPGRADE" not in environ
+        ):
             table = self._static_routes
             if table is None:
                 table = self._static_table()
@@ -1128,7 +1135,9 @@ class Kolba(Scaffold):
             scheme = "wss" if scheme == "https" else "ws"
         server_name = _wsgi_get_host(environ).lower()
         if not _plain_host(server_name):
-            # Let werkzeug encode (IDNA) and validate it: an invalid Host is a 400.
+            # werkzeug encodes (IDNA) the name but lets undecodable xn-- labels through.
+            if not host_is_valid(server_name):
+                raise BadHost(f"Invalid host name {server_name!r}.")
             return self.url_map.bind_to_environ(environ, subdomain=subdomain)
         return MapAdapter(
             self.url_map,
@@ -1368,7 +1377,13 @@ class Kolba(Scaffold):
 def _suspicious_host(host: str) -> bool:
     """A cheap filter: Host values that could be invalid go through werkzeug's binding, which
     answers an invalid one with 400; the rest may skip binding."""
-    return len(host) > 63 or ".." in host or host[:1] == "." or not host.isascii()
+    return (
+        len(host) > 63
+        or ".." in host
+        or host[:1] == "."
+        or not host.isascii()
+        or "xn--" in host.lower()
+    )
 
 
 def _plain_host(host: str) -> bool:
@@ -1379,7 +1394,7 @@ def _plain_host(host: str) -> bool:
     labels = name.split(".")
     if labels and labels[-1] == "":
         labels.pop()  # a trailing dot is allowed
-    return bool(labels) and all(0 < len(label) <= 63 for label in labels)
+    return bool(labels) and all(0 < len(label) <= 63 and label[:4] != "xn--" for label in labels)
 
 
 def _wsgi_str(value: str | None) -> str | None:

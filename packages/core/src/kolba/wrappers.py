@@ -8,7 +8,14 @@ from __future__ import annotations
 import typing as t
 
 from werkzeug.datastructures import Authorization
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import (
+    BadHost,
+    BadRequest,
+    ClientDisconnected,
+    HTTPException,
+    RequestEntityTooLarge,
+)
+from werkzeug.utils import cached_property
 from werkzeug.wrappers import Request as _WRequest
 from werkzeug.wrappers import Response as _WResponse
 
@@ -17,8 +24,122 @@ from .globals import _cv_app
 from .helpers import _split_blueprint_path
 
 if t.TYPE_CHECKING:
-    from werkzeug.exceptions import HTTPException
     from werkzeug.routing import Rule
+
+
+def host_is_valid(host: str) -> bool:
+    """Whether ``host`` (``name[:port]``) is a name IDNA accepts both ways: labels of 1 to 63
+    characters and ``xn--`` labels that decode. A Host header failing this is a 400 wherever
+    the host is used, instead of a ``UnicodeError`` deep in URL building."""
+    if host.startswith("["):
+        return True  # an IPv6 literal; werkzeug checks its shape
+    name = host.rpartition(":")[0] if host.count(":") == 1 else host
+    if name.endswith("."):
+        name = name[:-1]  # a trailing dot is allowed
+    if not name:
+        return False
+    for label in name.split("."):
+        if not 0 < len(label) <= 63:
+            return False
+        if label.isascii():
+            if label[:4].lower() != "xn--":
+                continue
+            try:
+                decoded = label.encode("ascii").decode("idna")
+            except UnicodeError:
+                return False
+            if not decoded or decoded.encode("idna").decode("ascii").lower() != label.lower():
+                return False
+        else:
+            try:
+                if not 0 < len(label.encode("idna")) <= 63:
+                    return False
+            except UnicodeError:
+                return False
+    return True
+
+
+class _GuardedStream:
+    """The request body stream, turning a failure of the server to deliver the body (a
+    malformed or cut-off chunked body, a dropped connection) into a 400 with one log line
+    instead of a 500 with a traceback, and holding a body without a Content-Length (chunked)
+    to ``limit`` bytes: reading past it raises 413, so a view never sees a cut body as whole."""
+
+    def __init__(self, stream: t.IO[bytes], limit: int | None, expected: int | None) -> None:
+        self._stream = stream
+        self._limit = limit
+        self._expected = expected
+        self._count = 0
+
+    def _fail(self, e: Exception) -> t.NoReturn:
+        # werkzeug reports a server's read error as ClientDisconnected; name the cause.
+        cause = e.__cause__ if isinstance(e, ClientDisconnected) and e.__cause__ else e
+        if isinstance(cause, HTTPException) and not isinstance(cause, ClientDisconnected):
+            raise e  # 413 and the like pass unchanged
+        ctx = _cv_app.get(None)
+        if ctx is not None:
+            ctx.app.logger.warning(
+                "The request body could not be read: %s: %s",
+                type(cause).__name__,
+                repr(str(cause))[1:-1][:200],
+            )
+        raise BadRequest("The request body could not be read completely.") from e
+
+    def _counted(self, data: bytes, size: int | None = -1) -> bytes:
+        self._count += len(data)
+        if self._limit is not None and self._count > self._limit:
+            raise RequestEntityTooLarge()
+        if not data and size != 0 and self._expected is not None and self._count < self._expected:
+            # The server ended the body before its Content-Length: the client went away.
+            raise OSError(f"the body ended after {self._count} of {self._expected} bytes")
+        return data
+
+    def _want(self, size: int | None) -> int | None:
+        # With a limit, never ask for more than one byte past it.
+        if self._limit is None:
+            return size
+        room = self._limit - self._count + 1
+        return room if size is None or size < 0 else min(size, room)
+
+    def read(self, size: int | None = -1) -> bytes:
+        try:
+            if size is not None and size >= 0:
+                return self._counted(self._stream.read(self._want(size)), size)  # type: ignore[arg-type]
+            parts = []
+            while chunk := self._counted(self._stream.read(self._want(65536))):  # type: ignore[arg-type]
+                parts.append(chunk)
+            return b"".join(parts)
+        except Exception as e:
+            self._fail(e)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        try:
+            return self._counted(self._stream.readline(self._want(size)), size)  # type: ignore[arg-type]
+        except Exception as e:
+            self._fail(e)
+
+    def readinto(self, buffer: t.Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def __iter__(self) -> t.Iterator[bytes]:
+        while True:
+            line = self.readline(65536)
+            if not line:
+                return
+            yield line
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        close = getattr(self._stream, "close", None)
+        if close is not None:
+            close()
+
+    def __getattr__(self, name: str) -> t.Any:
+        return getattr(self._stream, name)
 
 
 class _ConfigLimit:
@@ -69,6 +190,23 @@ class Request(_WRequest):
     max_content_length = _ConfigLimit("MAX_CONTENT_LENGTH")
     max_form_memory_size = _ConfigLimit("MAX_FORM_MEMORY_SIZE")
     max_form_parts = _ConfigLimit("MAX_FORM_PARTS")
+
+    @cached_property
+    def stream(self) -> t.IO[bytes]:  # type: ignore[override]
+        """The body, limited by ``MAX_CONTENT_LENGTH`` (also when it is chunked), that turns a
+        body the server cannot deliver into a 400."""
+        stream = _WRequest.stream.fget(self)  # type: ignore[attr-defined]
+        length = self.content_length
+        limit = self.max_content_length if length is None else None
+        return _GuardedStream(stream, limit, length)  # type: ignore[return-value]
+
+    @property
+    def host(self) -> str:
+        """The host the client asked for; a name IDNA rejects is a 400 (``BadHost``)."""
+        host = super().host
+        if not host_is_valid(host):
+            raise BadHost(f"Invalid host name {host!r}.")
+        return host
 
     @property
     def authorization(self) -> Authorization | None:
