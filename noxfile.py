@@ -20,7 +20,7 @@ ROOT = Path(__file__).parent
 PACKAGES_DIR = ROOT / "packages"
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "lint", "types", "docs", "packaging"]
+nox.options.sessions = ["tests", "lint", "types", "docs", "packaging", "fuzz"]
 
 
 def _read_project(folder: Path) -> dict[str, Any]:
@@ -154,6 +154,14 @@ def docs(session: nox.Session) -> None:
     if any((ROOT / "docs" / "recipes").glob("*/test_*.py")):
         targets.insert(0, "docs/recipes")
     session.run("pytest", *targets, *session.posargs, success_codes=[0])
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """Send a few thousand generated malformed requests over HTTP to an app behind gunicorn and
+    fail on any 5xx or traceback; FUZZ_COUNT and FUZZ_SEED (environment) tune the run."""
+    session.install("./packages/core", "-r", "requirements/fuzz.txt")
+    session.run("pytest", "tests/fuzz", "-s", *session.posargs, success_codes=[0])
 
 
 @nox.session
