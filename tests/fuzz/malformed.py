@@ -15,7 +15,7 @@ CONTENT_TYPES = [
     "multipart/form-data; boundary=xyz",
     "multipart/form-data",
     "multipart/form-data; boundary=",
-    "multipart/form-data; boundary=\"a b\"",
+    'multipart/form-data; boundary="a b"',
     "text/plain; charset=nope",
     "application/json; charset=utf-16",
     ";;;",
@@ -121,7 +121,9 @@ def multipart_body(rng: random.Random) -> bytes:
         )
         parts.append(
             b"--" + boundary + b"\r\nContent-Disposition: " + disposition + b"\r\n"
-            b"Content-Type: " + rng.choice([b"text/plain", b"", b"\xff"]) + b"\r\n\r\n"
+            b"Content-Type: "
+            + rng.choice([b"text/plain", b"", b"\xff"])
+            + b"\r\n\r\n"
             + _junk(rng)
             + b"\r\n"
         )

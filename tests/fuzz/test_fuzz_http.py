@@ -46,7 +46,9 @@ def test_malformed_requests_get_no_5xx_and_log_no_traceback(server):
     log = server.log()
     summary = {s: statuses.count(s) for s in sorted(set(statuses), key=str)}
     print(f"seed {SEED}, {COUNT} requests, statuses: {summary}")
-    assert not server_errors, f"seed {SEED}: {len(server_errors)} 5xx answers, e.g. {server_errors[:5]}"
+    assert not server_errors, (
+        f"seed {SEED}: {len(server_errors)} 5xx answers, e.g. {server_errors[:5]}"
+    )
     assert "Traceback" not in log, log[log.index("Traceback") - 500 :][:3000]
     assert "[ERROR]" not in log, log[log.index("[ERROR]") - 200 :][:2000]
     answered = sum(1 for status in statuses if status is not None)

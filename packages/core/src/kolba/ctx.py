@@ -271,6 +271,10 @@ class RequestContext(_PushPop):
             self._session = sess
         return sess
 
+    @session.setter
+    def session(self, value: SessionMixin) -> None:
+        self._session = value
+
     def _session_to_refresh(self) -> SessionMixin | None:
         """The session of a request that carries a session cookie the view never touched, so
         a permanent session's cookie can be re-sent (sliding expiry, as Flask does); ``None``
@@ -283,10 +287,6 @@ class RequestContext(_PushPop):
         if sess is not None:
             self._session = sess
         return sess
-
-    @session.setter
-    def session(self, value: SessionMixin) -> None:
-        self._session = value
 
     def copy(self) -> RequestContext:
         """Return a new context for the same request object and session."""

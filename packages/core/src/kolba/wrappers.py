@@ -192,7 +192,7 @@ class Request(_WRequest):
     max_form_parts = _ConfigLimit("MAX_FORM_PARTS")
 
     @cached_property
-    def stream(self) -> t.IO[bytes]:  # type: ignore[override]
+    def stream(self) -> t.IO[bytes]:
         """The body, limited by ``MAX_CONTENT_LENGTH`` (also when it is chunked), that turns a
         body the server cannot deliver into a 400."""
         stream = _WRequest.stream.fget(self)  # type: ignore[attr-defined]
