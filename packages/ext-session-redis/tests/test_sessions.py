@@ -94,8 +94,8 @@ def test_each_new_session_gets_its_own_id(app):
     assert len(ids) == 20
 
 
-def test_request_that_does_not_use_the_session_costs_nothing(redis_server, trips):
-    app = create_app(SESSION_REDIS=trips.client)
+def test_request_that_does_not_use_the_session_costs_nothing_without_refresh(redis_server, trips):
+    app = create_app(SESSION_REDIS=trips.client, SESSION_REFRESH_EACH_REQUEST=False)
     client = app.test_client()
     client.post("/set/colour", data={"value": "teal"})
     trips.reset()
@@ -103,6 +103,17 @@ def test_request_that_does_not_use_the_session_costs_nothing(redis_server, trips
     assert trips.commands() == []
     assert session_cookie(response) is None
     assert "Cookie" not in response.vary
+
+
+def test_permanent_session_slides_forward_on_a_request_that_ignores_it(redis_server, trips):
+    app = create_app(SESSION_REDIS=trips.client)
+    client = app.test_client()
+    client.post("/set/colour", data={"value": "teal"})
+    trips.reset()
+    response = client.get("/plain")
+    assert [command[0] for command in trips.commands()] == ["GET", "EXPIRE"]
+    assert session_cookie(response) is not None
+    assert client.get("/get/colour").json == {"value": "teal"}
 
 
 def test_new_visitor_reading_the_session_costs_no_round_trip(redis_server, trips):
