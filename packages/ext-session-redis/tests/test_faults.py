@@ -231,20 +231,64 @@ def test_doctor_reports_stalled_redis_within_the_timeout(own_redis):
     assert elapsed < 0.3 + SLACK
 
 
-@pytest.mark.parametrize(
-    ("options", "problem"),
-    [
-        ({}, "its socket_timeout is 5 s; it retries 10 times"),
-        ({"socket_timeout": 1.0}, ": it retries 10 times"),
-        ({"socket_timeout": None, "retry": Retry(NoBackoff(), 0)}, "it has no socket_timeout"),
-    ],
-)
-def test_slow_to_fail_user_client_is_warned_about(redis_server, caplog, options, problem):
-    client = redis.Redis(port=redis_server.port, **options)
+SLOW_TO_FAIL = [
+    pytest.param({}, id="redis-py-defaults"),
+    pytest.param({"socket_timeout": 0.5}, id="default-retries"),
+    pytest.param({"socket_timeout": None, "retry": Retry(NoBackoff(), 0)}, id="no-timeout"),
+    pytest.param({"socket_timeout": 5.0, "socket_connect_timeout": 5.0}, id="long-timeouts"),
+]
+
+
+@pytest.mark.parametrize("options", SLOW_TO_FAIL)
+def test_slow_to_fail_user_client_refused_connections_give_503_within_the_timeout(
+    own_redis, options
+):
+    user_client = redis.Redis(port=own_redis.port, **options)
+    app = create_app(SESSION_REDIS=user_client, SESSION_REDIS_TIMEOUT=0.3)
+    client = app.test_client()
+    client.post("/login", data={"user": "ann"})
+    own_redis.stop()
+    for path in ("/whoami", "/plain"):
+        response, elapsed = timed(lambda path=path: client.get(path))
+        assert_503(response)
+        assert elapsed < 0.3 + SLACK
+    response, elapsed = timed(lambda: client.post("/login", data={"user": "bob"}))
+    assert elapsed < 0.3 + SLACK
+    own_redis.start()
+    assert client.post("/login", data={"user": "cat"}).json == {"user": "cat"}
+    assert client.get("/whoami").json == {"user": "cat"}
+
+
+@pytest.mark.parametrize("options", SLOW_TO_FAIL)
+def test_slow_to_fail_user_client_stall_gives_503_within_the_timeout(own_redis, options):
+    user_client = redis.Redis(port=own_redis.port, **options)
+    app = create_app(SESSION_REDIS=user_client, SESSION_REDIS_TIMEOUT=0.3)
+    client = app.test_client()
+    client.post("/login", data={"user": "ann"})
+    own_redis.pause(3)
+    try:
+        response, elapsed = timed(lambda: client.get("/whoami"))
+    finally:
+        own_redis.unpause()
+    assert_503(response)
+    assert elapsed < 0.3 + SLACK
+    assert client.get("/whoami").json == {"user": "ann"}
+
+
+def test_user_client_is_left_unchanged_for_its_other_uses(redis_server, caplog):
+    user_client = redis.Redis(port=redis_server.port, socket_timeout=5.0)
+    before = dict(user_client.connection_pool.connection_kwargs)
     with caplog.at_level(logging.WARNING, logger="kolba_session_redis"):
-        create_app(SESSION_REDIS=client)
-    assert "client of app 'redis_session_app' may keep a request waiting" in caplog.text
-    assert problem in caplog.text
+        app = create_app(SESSION_REDIS=user_client, SESSION_REDIS_TIMEOUT=0.3)
+    assert caplog.text == ""
+    assert user_client.connection_pool.connection_kwargs == before
+    assert user_client.get_retry().get_retries() == 10
+    interface = app.extensions["session"]
+    assert interface.client is not user_client
+    kwargs = interface.client.connection_pool.connection_kwargs
+    assert kwargs["socket_timeout"] == 0.3
+    assert kwargs["retry"].get_retries() == 0
+    assert kwargs["port"] == redis_server.port
 
 
 def test_fast_failing_user_client_is_not_warned_about(redis_server, caplog):

@@ -890,10 +890,7 @@ class Kolba(Scaffold):
             raw
             and not custom
             and ctx._session is None
-            and not (
-                self.config["SESSION_REFRESH_EACH_REQUEST"]
-                and ctx._session_to_refresh() is not None
-            )
+            and not (self.config["SESSION_REFRESH_EACH_REQUEST"] and ctx._carries_session_cookie())
             and not ctx._after_request_functions
             and not chain_.after
             and not signals.request_finished.receivers

@@ -275,15 +275,17 @@ class RequestContext(_PushPop):
     def session(self, value: SessionMixin) -> None:
         self._session = value
 
+    def _carries_session_cookie(self) -> bool:
+        name = self.app.session_interface.get_cookie_name(self.app)
+        return name in self.environ.get("HTTP_COOKIE", "") and name in self.request.cookies
+
     def _session_to_refresh(self) -> SessionMixin | None:
         """The session of a request that carries a session cookie the view never touched, so
         a permanent session's cookie can be re-sent (sliding expiry, as Flask does); ``None``
         without a cookie, which keeps such requests free of any session work."""
-        interface = self.app.session_interface
-        name = interface.get_cookie_name(self.app)
-        if name not in self.environ.get("HTTP_COOKIE", "") or name not in self.request.cookies:
+        if not self._carries_session_cookie():
             return None
-        sess = interface.open_session(self.app, self.request)
+        sess = self.app.session_interface.open_session(self.app, self.request)
         if sess is not None:
             self._session = sess
         return sess

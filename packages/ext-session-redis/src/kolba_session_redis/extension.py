@@ -98,6 +98,38 @@ def client_problems(client: t.Any, budget: float) -> list[str]:
     return problems
 
 
+def fail_fast(client: t.Any, timeout: float) -> t.Any:
+    """A client for sessions that talks to the same Redis as ``client`` but gives up after
+    ``timeout`` seconds without retrying, whatever ``client``'s own timeouts and retry policy.
+
+    ``client`` itself is left as it is for the app's other uses; the copy has its own
+    connection pool, which reconnects by itself once Redis is back. Clients whose pools cannot
+    be copied this way (Sentinel, cluster) are returned unchanged.
+    """
+    if not client_problems(client, timeout):
+        return client
+    pool = getattr(client, "connection_pool", None)
+    if type(client) is not redis.Redis or type(pool) not in (
+        redis.ConnectionPool,
+        redis.BlockingConnectionPool,
+    ):
+        return client
+    kwargs = dict(_connection_kwargs(client))
+    own = kwargs.get("socket_timeout")
+    kwargs["socket_timeout"] = timeout if own is None else min(own, timeout)
+    connect_timeout = kwargs.get("socket_connect_timeout")
+    kwargs["socket_connect_timeout"] = (
+        timeout if connect_timeout is None else min(connect_timeout, timeout)
+    )
+    kwargs["retry"] = Retry(NoBackoff(), 0)
+    copy = type(pool)(
+        connection_class=pool.connection_class,  # type: ignore[union-attr]
+        max_connections=pool.max_connections,  # type: ignore[union-attr]
+        **kwargs,
+    )
+    return redis.Redis(connection_pool=copy)
+
+
 class Session(kolba.Extension):
     """Server-side sessions in Redis, with Flask-Session's API."""
 
@@ -185,7 +217,9 @@ class Session(kolba.Extension):
             )
         if client is None:
             client = connect(url or DEFAULT_REDIS_URL, float(config["SESSION_REDIS_TIMEOUT"]))
-        elif problems := client_problems(client, config["SESSION_REDIS_TIMEOUT"]):
+        elif (client := fail_fast(client, float(config["SESSION_REDIS_TIMEOUT"]))) is config[
+            "SESSION_REDIS"
+        ] and (problems := client_problems(client, config["SESSION_REDIS_TIMEOUT"])):
             logger.warning(
                 "The SESSION_REDIS client of app %r may keep a request waiting longer than"
                 " SESSION_REDIS_TIMEOUT (%g s) when Redis stalls: %s. Create it with"
