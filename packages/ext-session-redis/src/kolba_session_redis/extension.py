@@ -108,7 +108,7 @@ def fail_fast(client: t.Any, timeout: float) -> t.Any:
     """
     if not client_problems(client, timeout):
         return client
-    pool = getattr(client, "connection_pool", None)
+    pool: t.Any = getattr(client, "connection_pool", None)
     if type(client) is not redis.Redis or type(pool) not in (
         redis.ConnectionPool,
         redis.BlockingConnectionPool,
@@ -123,8 +123,8 @@ def fail_fast(client: t.Any, timeout: float) -> t.Any:
     )
     kwargs["retry"] = Retry(NoBackoff(), 0)
     copy = type(pool)(
-        connection_class=pool.connection_class,  # type: ignore[union-attr]
-        max_connections=pool.max_connections,  # type: ignore[union-attr]
+        connection_class=pool.connection_class,
+        max_connections=pool.max_connections,
         **kwargs,
     )
     return redis.Redis(connection_pool=copy)
