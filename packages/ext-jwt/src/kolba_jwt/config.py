@@ -58,7 +58,7 @@ def _check_timeout(value: float) -> None:
 
 def _addable_to_datetime(value: t.Any) -> bool:
     try:
-        value + datetime.datetime.now(datetime.timezone.utc)
+        value + datetime.datetime.now(datetime.UTC)
     except TypeError:
         return False
     return True
@@ -71,6 +71,7 @@ def _check_delta(value: t.Any) -> None:
         f"got {value!r}; use a datetime.timedelta (or dateutil relativedelta), a number of"
         " seconds, or False for tokens that never expire."
     )
+
 
 #: Every config key kolba_jwt reads. Names and defaults are flask-jwt-extended 4.7's except
 #: the cookie flags, which are safe by default (Secure, SameSite=Lax), and the kolba keys
@@ -342,7 +343,7 @@ class _Config:
             delta = datetime.timedelta(seconds=delta)
         if not _addable_to_datetime(delta):
             raise RuntimeError(f"must be able to add {key} to datetime.datetime")
-        return delta
+        return t.cast(ExpiresDelta, delta)
 
     @property
     def access_expires(self) -> ExpiresDelta:

@@ -54,9 +54,7 @@ def verify_token_not_blocklisted(jwt_header: dict[str, t.Any], jwt_data: dict[st
         raise RevokedTokenError(jwt_header, jwt_data)
 
 
-def custom_verification_for_token(
-    jwt_header: dict[str, t.Any], jwt_data: dict[str, t.Any]
-) -> None:
+def custom_verification_for_token(jwt_header: dict[str, t.Any], jwt_data: dict[str, t.Any]) -> None:
     if not get_jwt_manager()._token_verification_callback(jwt_header, jwt_data):
         raise UserClaimsVerificationError("User claims verification failed", jwt_header, jwt_data)
 

@@ -95,9 +95,7 @@ class JWTManager(kolba.Extension):
         self._token_verification_callback: t.Callable[..., t.Any] = (
             defaults.default_token_verification_callback
         )
-        self._unauthorized_callback: t.Callable[..., t.Any] = (
-            defaults.default_unauthorized_callback
-        )
+        self._unauthorized_callback: t.Callable[..., t.Any] = defaults.default_unauthorized_callback
         self._user_identity_callback: t.Callable[..., t.Any] = (
             defaults.default_user_identity_callback
         )
@@ -236,9 +234,14 @@ class JWTManager(kolba.Extension):
         if claims is not None:
             claim_overrides.update(claims)
         if expires_delta is None:
-            expires_delta = config.access_expires if token_type == "access" else config.refresh_expires
+            expires_delta = (
+                config.access_expires if token_type == "access" else config.refresh_expires
+            )
         key_set = config.key_set
-        if key_set is not None and self._encode_key_callback is defaults.default_encode_key_callback:
+        if (
+            key_set is not None
+            and self._encode_key_callback is defaults.default_encode_key_callback
+        ):
             key = key_set.signing_key
             algorithm, secret = key.algorithm, key.signing_key
             header_overrides.setdefault("kid", key.kid)
@@ -267,7 +270,10 @@ class JWTManager(kolba.Extension):
         unverified_claims = jwt.decode(encoded_token, options={"verify_signature": False})
         unverified_header = jwt.get_unverified_header(encoded_token)
         key_set = config.key_set
-        if key_set is not None and self._decode_key_callback is defaults.default_decode_key_callback:
+        if (
+            key_set is not None
+            and self._decode_key_callback is defaults.default_decode_key_callback
+        ):
             key = key_set.get(unverified_header.get("kid"))
             if key is None:
                 raise jwt.InvalidTokenError("The token's kid names no key of this app")
@@ -356,4 +362,6 @@ class JWTManager(kolba.Extension):
                 return f"The JWT revocation store did not answer PING: {type(e).__name__}: {e}"
             return None
 
-        return [HealthCheck("jwt-revocation-redis", ping, float(app.config["JWT_REDIS_TIMEOUT"]) + 1)]
+        return [
+            HealthCheck("jwt-revocation-redis", ping, float(app.config["JWT_REDIS_TIMEOUT"]) + 1)
+        ]

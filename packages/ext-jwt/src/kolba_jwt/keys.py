@@ -128,7 +128,7 @@ class KeySet:
 def jwks_response() -> t.Any:
     """A view body serving the current app's ``JWT_KEYS`` public keys as a JWKS document::
 
-        app.add_url_rule("/.well-known/jwks.json", "jwks", kolba_jwt.jwks_response)
+    app.add_url_rule("/.well-known/jwks.json", "jwks", kolba_jwt.jwks_response)
     """
     key_set = current_app.config.get("JWT_KEYS")
     if not isinstance(key_set, KeySet):

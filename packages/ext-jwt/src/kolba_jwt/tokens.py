@@ -32,7 +32,7 @@ def _encode_jwt(
     nbf: bool,
 ) -> str:
     """Sign a new token; ``expires_delta`` of ``False`` (or ``None``) writes no ``exp``."""
-    now = datetime.datetime.now(datetime.timezone.utc)
+    now = datetime.datetime.now(datetime.UTC)
     if isinstance(fresh, datetime.timedelta):
         fresh = (now + fresh).timestamp()
     claims: dict[str, t.Any] = {
@@ -64,9 +64,7 @@ def check_header(header: dict[str, t.Any]) -> None:
     (``crit``), which this extension implements none of, so a token that demands one must
     not be accepted (RFC 7515, section 4.1.11)."""
     if "crit" in header:
-        raise jwt.InvalidTokenError(
-            f"Unsupported critical header parameters: {header['crit']!r}"
-        )
+        raise jwt.InvalidTokenError(f"Unsupported critical header parameters: {header['crit']!r}")
 
 
 def _decode_jwt(

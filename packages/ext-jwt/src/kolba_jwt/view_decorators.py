@@ -38,7 +38,7 @@ def _verify_token_is_fresh(jwt_header: dict[str, t.Any], jwt_data: dict[str, t.A
     if isinstance(fresh, bool):
         is_fresh = fresh
     elif isinstance(fresh, int | float):
-        is_fresh = fresh >= datetime.datetime.now(datetime.timezone.utc).timestamp()
+        is_fresh = fresh >= datetime.datetime.now(datetime.UTC).timestamp()
     else:
         is_fresh = False
     if not is_fresh:
@@ -102,7 +102,9 @@ def jwt_required(
 
     @view_decorator
     def around(call_view: t.Callable[[], t.Any], *args: t.Any, **kwargs: t.Any) -> t.Any:
-        verify_jwt_in_request(optional, fresh, refresh, locations, verify_type, skip_revocation_check)
+        verify_jwt_in_request(
+            optional, fresh, refresh, locations, verify_type, skip_revocation_check
+        )
         return call_view()
 
     return around
@@ -216,22 +218,24 @@ def _decode_jwt_from_request(
             raise RuntimeError(f"'{location}' is not a valid location")
     # The first location holding a token wins; a token found but invalid raises at once.
     errors: list[str] = []
+    found = None
     for location, find in finders:
         try:
-            encoded, csrf_value = find()
+            found = (location, *find())
         except NoAuthorizationError as e:
             errors.append(str(e))
             continue
-        decoded = decode_token(encoded, csrf_value)
-        header = get_unverified_jwt_headers(encoded)
         break
-    else:
+    if found is None:
         if len(locations) > 1:
             raise NoAuthorizationError(
                 f"Missing JWT in {', '.join(locations[:-1])} or {locations[-1]}"
                 f" ({'; '.join(errors)})"
             )
         raise NoAuthorizationError(errors[0])
+    location, encoded, csrf_value = found
+    decoded = decode_token(encoded, csrf_value)
+    header = get_unverified_jwt_headers(encoded)
     if verify_type:
         verify_token_type(decoded, refresh)
     if fresh:
