@@ -66,7 +66,7 @@ def create_app(config=None):
     @jwt_required(fresh=True)
     def change_password():
         # Only a token from a real login (not from /api/refresh) may do this.
-        expires = datetime.datetime.fromtimestamp(get_jwt()["exp"], datetime.timezone.utc)
+        expires = datetime.datetime.fromtimestamp(get_jwt()["exp"], datetime.UTC)
         return {"changed": True, "token_expires": expires.isoformat()}
 
     @app.post("/api/logout")
