@@ -240,3 +240,8 @@ def test_refresh_reuse_across_processes_revokes_the_family(
     # The old refresh token replayed against the other process.
     assert second.request("POST", "/refresh", tokens["refresh_token"])[0] == 401
     assert first.request("POST", "/refresh", rotated["refresh_token"])[0] == 401
+
+
+def test_something_else_as_client_is_a_config_error() -> None:
+    with pytest.raises(kolba.ConfigError, match="JWT_REDIS.*not a Redis client"):
+        create_app(JWT_REDIS="redis://127.0.0.1:6379/0")

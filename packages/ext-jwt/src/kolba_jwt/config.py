@@ -51,6 +51,17 @@ def _check_samesite(value: str) -> None:
         raise ValueError(f"got {value!r}; use 'Lax', 'Strict', 'None', or None to omit it.")
 
 
+def _check_client(value: t.Any) -> None:
+    missing = [
+        name for name in ("get", "set", "mget", "ping") if not callable(getattr(value, name, None))
+    ]
+    if missing:
+        raise ValueError(
+            f"{value!r} is not a Redis client (it lacks {', '.join(missing)}). Use a"
+            " redis.Redis with socket_timeout set, or set JWT_REDIS_URL instead."
+        )
+
+
 def _check_timeout(value: float) -> None:
     if value <= 0:
         raise ValueError(f"got {value!r}; use a number of seconds above 0, such as 1.0.")
@@ -155,7 +166,8 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
     ConfigKey("JWT_ENCODE_NBF", bool, True, "Put an nbf claim in new tokens."),
     ConfigKey("JWT_VERIFY_SUB", bool, True, "Require the sub claim to be a string."),
     ConfigKey("JWT_REDIS", object, None,
-              "A redis-py client for the revocation store (takes precedence over the URL)."),
+              "A redis-py client for the revocation store (takes precedence over the URL).",
+              check=_check_client),
     ConfigKey("JWT_REDIS_URL", str, None,
               "redis:// URL of the revocation store; None: no built-in revocation.",
               secret=True),

@@ -27,6 +27,8 @@ class Key:
     kid: str
     algorithm: str
     key: t.Any = dataclasses.field(repr=False)
+    # PyJWT's prepared key object, made once from ``key``.
+    _prepared: t.Any = dataclasses.field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         if not self.kid:
@@ -72,8 +74,6 @@ class Key:
         jwk: dict[str, t.Any] = algorithm.to_jwk(self.verifying_key, as_dict=True)
         jwk.update(kid=self.kid, alg=self.algorithm, use="sig")
         return jwk
-
-    _prepared: t.Any = dataclasses.field(init=False, repr=False, compare=False, default=None)
 
 
 class KeySet:
