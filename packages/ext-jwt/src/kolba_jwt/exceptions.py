@@ -3,9 +3,13 @@ each into a JSON error response (see :mod:`kolba_jwt.default_callbacks`)."""
 
 from __future__ import annotations
 
+import json
 import typing as t
 
 from werkzeug.exceptions import ServiceUnavailable
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
 
 
 class JWTExtendedException(Exception):
@@ -83,3 +87,17 @@ class RevocationStoreUnavailable(ServiceUnavailable):
     the request is refused with a 503 instead of being let through unchecked."""
 
     description = "The token revocation store is unavailable; try again shortly."
+
+    def get_body(
+        self, environ: WSGIEnvironment | None = None, scope: dict[str, t.Any] | None = None
+    ) -> str:
+        # JSON like every other token error, under the app's JWT_ERROR_MESSAGE_KEY.
+        from kolba import current_app, has_app_context
+
+        key = current_app.config.get("JWT_ERROR_MESSAGE_KEY", "msg") if has_app_context() else "msg"
+        return json.dumps({key: self.description})
+
+    def get_headers(
+        self, environ: WSGIEnvironment | None = None, scope: dict[str, t.Any] | None = None
+    ) -> list[tuple[str, str]]:
+        return [("Content-Type", "application/json"), ("Retry-After", "1")]
