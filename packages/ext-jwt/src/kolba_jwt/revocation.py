@@ -16,7 +16,10 @@ from redis.retry import Retry
 
 from kolba import current_app
 
+from .config import config
 from .exceptions import RevocationStoreUnavailable, RevokedTokenError
+from .internal_utils import get_jwt_manager
+from .utils import get_jwt, get_jwt_header
 
 #: The claim that ties the refresh tokens of one login together.
 FAMILY_CLAIM = "fam"
@@ -91,8 +94,6 @@ class RedisRevocationStore:
 
 
 def _store() -> RedisRevocationStore:
-    from .internal_utils import get_jwt_manager
-
     store = get_jwt_manager().revocation_store(current_app)
     if store is None:
         raise RuntimeError(
@@ -109,12 +110,11 @@ def _leeway() -> float:
 def _family_ttl() -> int | None:
     """How long a family mark must last: as long as a refresh token made now, the family's
     newest possible member, lives (forever when refresh tokens never expire)."""
-    from .config import config
-
     expires = config.refresh_expires
     if expires is False:
         return None
-    return int(expires.total_seconds() + _leeway()) + 1
+    now = datetime.datetime.now(datetime.UTC)
+    return int(((now + expires) - now).total_seconds() + _leeway()) + 1
 
 
 def revoke_token(jwt_data: t.Mapping[str, t.Any] | None = None) -> None:
@@ -122,8 +122,6 @@ def revoke_token(jwt_data: t.Mapping[str, t.Any] | None = None) -> None:
 
     Revoking a refresh token that belongs to a family revokes the whole family.
     """
-    from .utils import get_jwt
-
     data = get_jwt() if jwt_data is None else jwt_data
     store = _store()
     store.revoke(data, _leeway())
@@ -133,8 +131,9 @@ def revoke_token(jwt_data: t.Mapping[str, t.Any] | None = None) -> None:
 
 
 def new_family() -> dict[str, str]:
-    """Claims that start a refresh family: pass them to ``create_refresh_token(claims=...)``
-    at login (and to the access token, so revoking the family revokes it too)."""
+    """Claims that start a refresh family: pass them as ``additional_claims`` to
+    ``create_refresh_token`` at login (and to ``create_access_token``, so revoking the family
+    revokes the access tokens too)."""
     return {FAMILY_CLAIM: uuid.uuid4().hex}
 
 
@@ -142,18 +141,16 @@ def rotate_refresh_token(jwt_data: t.Mapping[str, t.Any] | None = None) -> dict[
     """Exchange the current refresh token for a new one of the same family.
 
     Call it in a ``@jwt_required(refresh=True)`` view; returns the claims to give
-    ``create_refresh_token`` (and ``create_access_token``). A refresh token that was already
-    exchanged is a sign it was stolen: the whole family is revoked and
-    :class:`~kolba_jwt.exceptions.RevokedTokenError` (401) raised.
+    ``create_refresh_token`` (and ``create_access_token``) as ``additional_claims``. A
+    refresh token that was already exchanged is a sign it was stolen: the whole family is
+    revoked and :class:`~kolba_jwt.exceptions.RevokedTokenError` (401) raised.
     """
-    from .utils import get_jwt, get_jwt_header
-
     data = get_jwt() if jwt_data is None else jwt_data
     family = data.get(FAMILY_CLAIM)
     if data.get("type") != "refresh" or not isinstance(family, str):
         raise ValueError(
             "rotate_refresh_token needs a refresh token of a family: create refresh tokens"
-            " with claims=new_family()."
+            " with additional_claims=new_family()."
         )
     store = _store()
     if not store.mark_rotated(data, _leeway()):
