@@ -261,3 +261,19 @@ def test_missing_secret_names_the_keys() -> None:
     app = create_app(JWT_SECRET_KEY=None, SECRET_KEY=None)
     with app.app_context(), pytest.raises(RuntimeError, match="JWT_SECRET_KEY"):
         create_access_token("alice")
+
+
+def test_config_changed_after_init_app_takes_effect(app: kolba.Kolba) -> None:
+    app.config["JWT_HEADER_TYPE"] = "Token"
+    with app.app_context():
+        token = create_access_token("alice")
+    response = app.test_client().get("/protected", headers={"Authorization": f"Token {token}"})
+    assert response.status_code == 200
+
+
+def test_bad_value_set_after_init_app_raises_naming_the_key(app: kolba.Kolba) -> None:
+    from kolba_jwt.config import config
+
+    app.config["JWT_TOKEN_LOCATION"] = ["carrier-pigeon"]
+    with app.app_context(), pytest.raises(RuntimeError, match="JWT_TOKEN_LOCATION"):
+        config.token_location
