@@ -276,4 +276,4 @@ def test_bad_value_set_after_init_app_raises_naming_the_key(app: kolba.Kolba) ->
 
     app.config["JWT_TOKEN_LOCATION"] = ["carrier-pigeon"]
     with app.app_context(), pytest.raises(RuntimeError, match="JWT_TOKEN_LOCATION"):
-        config.token_location
+        assert config.token_location
