@@ -250,7 +250,7 @@ def test_apps_own_error_handler_wins(app: kolba.Kolba) -> None:
 @pytest.mark.parametrize(
     ("key", "value"),
     [("JWT_TOKEN_LOCATION", ["headers", "carrier-pigeon"]), ("JWT_ACCESS_TOKEN_EXPIRES", "1h"),
-     ("JWT_COOKIE_SAMESITE", "lax-ish"), ("JWT_KEYS", {"kid": "k"})],
+     ("JWT_COOKIE_SAMESITE", "lax-ish"), ("JWT_KEYS", {"kid": "k"}), ("JWT_ALGORITHM", "HS257")],
 )  # fmt: skip
 def test_bad_config_names_the_key(key: str, value: object) -> None:
     with pytest.raises(kolba.ConfigError, match=key):

@@ -8,6 +8,8 @@ import datetime
 import json
 import typing as t
 
+from jwt.algorithms import get_default_algorithms
+
 from kolba import ConfigKey, current_app
 
 from .internal_utils import get_json_encoder
@@ -23,6 +25,9 @@ def _check_algorithm(value: str) -> None:
             "'none' means unsigned tokens, which anyone can forge. Use HS256 with a secret, or"
             " RS256/ES256/EdDSA with a key pair."
         )
+    known = sorted(name for name in get_default_algorithms() if name != "none")
+    if value not in known:
+        raise ValueError(f"unknown algorithm {value!r}; use one of {', '.join(known)}.")
 
 
 def _check_algorithms(value: t.Sequence[str]) -> None:
