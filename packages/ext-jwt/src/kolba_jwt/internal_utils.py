@@ -18,12 +18,13 @@ if t.TYPE_CHECKING:
 def get_jwt_manager() -> JWTManager:
     """The :class:`~kolba_jwt.JWTManager` of the current app."""
     try:
-        manager: JWTManager = current_app.extensions["flask-jwt-extended"]
+        state = current_app.extensions["flask-jwt-extended"]
     except KeyError:
         raise RuntimeError(
             "You must initialize a JWTManager with this kolba application before using this"
             " method: JWTManager(app) or jwt.init_app(app)."
         ) from None
+    manager: JWTManager = state.manager
     return manager
 
 
