@@ -27,6 +27,8 @@ from .keys import KeySet
 from .revocation import RedisRevocationStore, connect
 from .tokens import _decode_jwt, _encode_jwt
 from .typing import ExpiresDelta, Fresh
+from .utils import current_user
+from .view_decorators import _decode_jwt_from_request
 
 if t.TYPE_CHECKING:
     from kolba.wrappers import Request
@@ -332,10 +334,10 @@ class JWTManager(kolba.Extension):
 
     @hookimpl
     def kolba_identify(self, app: kolba.Kolba, request: Request) -> t.Any | None:
-        from .view_decorators import _decode_jwt_from_request
-
         data = kolba.g.get("_kolba_jwt_data")
         if data is None:
+            # Outside a protected view: check the token fully (revocation included) but leave
+            # get_jwt() and current_user as they are, which only jwt_required sets.
             try:
                 data, _, _ = _decode_jwt_from_request(None, fresh=False)
             except (JWTExtendedException, jwt.PyJWTError):
@@ -344,8 +346,6 @@ class JWTManager(kolba.Extension):
 
     @hookimpl
     def kolba_template_context(self, app: kolba.Kolba) -> dict[str, t.Any]:
-        from .utils import current_user
-
         state: JWTState = self.state(app)
         return {"current_user": current_user} if state.template_current_user else {}
 
