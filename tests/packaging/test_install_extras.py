@@ -1,4 +1,4 @@
-"""Install ``kolba[cors,mail,session-redis]`` from the built wheels into a clean virtualenv and
+"""Install ``kolba[cors,jwt,mail,session-redis]`` from the built wheels into a clean virtualenv and
 check that ``kolba plugins`` lists exactly those extensions, each with its own version.
 
 Run by ``nox -s packaging``, which builds the wheels into dist/ first.
@@ -18,7 +18,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = Path(os.environ.get("KOLBA_DIST", ROOT / "dist"))
-EXTRAS = {"cors": "ext-cors", "mail": "ext-mail", "session-redis": "ext-session-redis"}
+EXTRAS = {
+    "cors": "ext-cors",
+    "jwt": "ext-jwt",
+    "mail": "ext-mail",
+    "session-redis": "ext-session-redis",
+}
 
 
 def version_of(folder: str) -> str:
