@@ -1,0 +1,211 @@
+"""The import machinery of the bridge: one ``sys.meta_path`` finder that answers ``flask`` and
+``flask.*`` imports with modules standing for kolba's, answers ``importlib.metadata`` queries
+for Flask with a distribution describing them, and tells ``kolba.cli`` about the bridge."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.metadata
+import re
+import sys
+import types
+import typing as t
+from pathlib import Path
+
+from .names import FLASK_API_VERSION, MODULES, PACKAGES, RENAMED, kolba_spelling
+
+if t.TYPE_CHECKING:
+    import os
+
+
+def _extras(module_name: str) -> dict[str, t.Any]:
+    """Names a bridged module has that its kolba module lacks."""
+    if module_name == "flask":
+        return {"__version__": FLASK_API_VERSION}
+    if module_name == "flask.cli":
+        # Flask's own console script is ``flask.cli:main``: when pip reinstalls Flask over the
+        # bridge's ``flask`` script, that script still starts kolba's command line.
+        from .cli import main
+
+        return {"main": main}
+    return {}
+
+
+class BridgedModule(types.ModuleType):
+    """A ``flask`` module whose names are kolba's objects, looked up on first access (so
+    ``flask.Flask is kolba.Kolba`` and ``flask.globals.request is kolba.globals.request``)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.__dict__["_kolba_sources"] = MODULES[name]
+
+    def _sources(self) -> list[types.ModuleType]:
+        return [importlib.import_module(name) for name in self.__dict__["_kolba_sources"]]
+
+    def __getattr__(self, name: str) -> t.Any:
+        if name == "__all__":
+            return self.__dir__()
+        if (name.startswith("__") and name not in _extras(self.__name__)) or (
+            name == "_kolba_sources"
+        ):
+            raise AttributeError(f"module {self.__name__!r} has no attribute {name!r}")
+        value = self._lookup(name)
+        # Cached like a normal module attribute: later accesses cost a dict lookup.
+        self.__dict__[name] = value
+        return value
+
+    def _lookup(self, name: str) -> t.Any:
+        submodule = f"{self.__name__}.{name}"
+        if submodule in MODULES:
+            return importlib.import_module(submodule)
+        extras = _extras(self.__name__)
+        if name in extras:
+            return extras[name]
+        target = RENAMED.get(self.__name__, {}).get(name, name)
+        for source in self._sources():
+            for candidate in dict.fromkeys((target, kolba_spelling(target))):
+                if hasattr(source, candidate):
+                    return getattr(source, candidate)
+        raise AttributeError(
+            f"module {self.__name__!r} has no attribute {name!r}: kolba-flask-bridge looks"
+            f" names up in {', '.join(self.__dict__['_kolba_sources']) or 'no kolba module'},"
+            " and none of them has it."
+        )
+
+    def __dir__(self) -> list[str]:
+        names: set[str] = set(_extras(self.__name__))
+        for source in self._sources():
+            public = getattr(source, "__all__", None) or [
+                n
+                for n in vars(source)
+                if not n.startswith("_") and not isinstance(getattr(source, n), types.ModuleType)
+            ]
+            names.update(public)
+            names.update(n.replace("Kolba", "Flask") for n in public if "Kolba" in n)
+        return sorted(names)
+
+
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+class FlaskDistribution(importlib.metadata.Distribution):
+    """The installed "Flask" as ``importlib.metadata`` sees it while the bridge is enabled: the
+    Flask API level kolba implements, with the ``flask`` console script of the bridge."""
+
+    _METADATA = (
+        "Metadata-Version: 2.1\n"
+        "Name: Flask\n"
+        f"Version: {FLASK_API_VERSION}\n"
+        "Summary: Flask's API, provided by kolba through kolba-flask-bridge.\n"
+        "Requires-Dist: kolba>=0.1\n"
+    )
+    _FILES = {
+        "METADATA": _METADATA,
+        "PKG-INFO": _METADATA,
+        "entry_points.txt": "[console_scripts]\nflask = kolba_flask_bridge.cli:main\n",
+        "top_level.txt": "flask\n",
+    }
+
+    def read_text(self, filename: str) -> str | None:
+        return self._FILES.get(filename)
+
+    def locate_file(self, path: str | os.PathLike[str]) -> Path:
+        return Path(__file__).parent / path
+
+
+class _ThenAttach(importlib.abc.Loader):
+    """Wraps ``kolba.cli``'s loader to hand the bridge's additions to the module once it ran."""
+
+    def __init__(self, loader: importlib.abc.Loader) -> None:
+        self._loader = loader
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        self._loader.exec_module(module)
+        attach_cli(module)
+
+    def __getattr__(self, name: str) -> t.Any:
+        # get_source, get_code, is_package ...: what inspect and tracebacks ask a loader.
+        return getattr(self._loader, name)
+
+
+def attach_cli(cli_module: types.ModuleType) -> None:
+    """Add the ``flask.commands`` entry points to kolba's command line, the bridged Flask
+    extensions to ``kolba plugins`` and the early-import warnings to ``kolba doctor``."""
+    from . import report
+
+    if "flask.commands" not in cli_module.COMMAND_GROUPS:
+        cli_module.COMMAND_GROUPS.append("flask.commands")
+    if report.plugin_rows not in cli_module.PLUGIN_ROW_SOURCES:
+        cli_module.PLUGIN_ROW_SOURCES.append(report.plugin_rows)
+    if report.doctor_warnings not in cli_module.DOCTOR_WARNING_SOURCES:
+        cli_module.DOCTOR_WARNING_SOURCES.append(report.doctor_warnings)
+
+
+_MAIN = 'if __name__ == "__main__":\n    from kolba_flask_bridge.cli import main\n\n    main()\n'
+
+
+class BridgeFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """First on ``sys.meta_path`` while the bridge is enabled."""
+
+    def find_spec(
+        self,
+        fullname: str,
+        path: t.Sequence[str] | None,
+        target: types.ModuleType | None = None,
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname in MODULES:
+            return importlib.machinery.ModuleSpec(
+                fullname, self, origin="kolba-flask-bridge", is_package=fullname in PACKAGES
+            )
+        if fullname == "flask.__main__":
+            return importlib.machinery.ModuleSpec(fullname, self, origin="kolba-flask-bridge")
+        if fullname == "kolba.cli":
+            spec = importlib.machinery.PathFinder.find_spec(fullname, path)
+            if spec is not None and spec.loader is not None:
+                spec.loader = _ThenAttach(spec.loader)
+            return spec
+        # Any other flask.* name finds nothing: the parents' empty __path__ keeps the real
+        # Flask's files out of reach, so it is never half-loaded beside kolba.
+        return None
+
+    def create_module(self, spec: importlib.machinery.ModuleSpec) -> types.ModuleType | None:
+        if spec.name == "flask.__main__":
+            return None
+        module = BridgedModule(spec.name)
+        if spec.name in PACKAGES:
+            module.__path__ = []
+        return module
+
+    def get_code(self, fullname: str) -> types.CodeType | None:
+        """``python -m flask`` runs this code (through runpy) as ``__main__``."""
+        if fullname != "flask.__main__":
+            return None
+        return compile(_MAIN, "<kolba-flask-bridge: flask.__main__>", "exec")
+
+    def exec_module(self, module: types.ModuleType) -> None:
+        if module.__name__ in ("flask.__main__", "__main__"):
+            exec(self.get_code("flask.__main__"), module.__dict__)  # noqa: S102
+            return
+        sources = MODULES[module.__name__]
+        if sources:
+            # Imported now, so a broken kolba fails at `import flask` with kolba's own error.
+            module.__file__ = importlib.import_module(sources[0]).__file__
+
+    def find_distributions(
+        self,
+        context: importlib.metadata.DistributionFinder.Context = (
+            importlib.metadata.DistributionFinder.Context()
+        ),
+    ) -> t.Iterator[importlib.metadata.Distribution]:
+        # Only for searches of the interpreter's own path: tools that inspect another
+        # environment (an explicit path) see its files as they are.
+        if context.path is not sys.path:
+            return
+        if context.name is None or _normalize(context.name) == "flask":
+            yield FlaskDistribution()
