@@ -120,3 +120,15 @@ def test_kolba_plugins_lists_bridged_flask_extensions(tmp_path):
     table = run(["kolba", "plugins"], cwd=tmp_path, KOLBA_APP="app").stdout
     (cache_line,) = [line for line in table.splitlines() if line.startswith("cache ")]
     assert "(bridged Flask extension)" in cache_line
+
+
+
+def test_disable_gives_the_real_flask_back():
+    code = (
+        "import kolba_flask_bridge as b, flask_login, kolba.cli;"
+        "b.disable(); import flask, flask_login as fl;"
+        "print(type(flask).__name__, b.is_enabled(), fl.utils.current_app is flask.current_app,"
+        " 'flask.commands' in kolba.cli.COMMAND_GROUPS)"
+    )
+    out = run(["python", "-c", code])
+    assert out.stdout.split() == ["module", "False", "True", "False"], out.stderr

@@ -23,6 +23,7 @@ __all__ = [
     "FLASK_API_VERSION",
     "BridgeWarning",
     "FlaskBridge",
+    "disable",
     "early_imports",
     "enable",
     "is_enabled",
@@ -92,6 +93,24 @@ def enable() -> None:
             BridgeWarning,
             stacklevel=2,
         )
+
+
+def disable() -> None:
+    """Undo :func:`enable`: ``import flask`` finds whatever is installed again. The modules
+    imported through the bridge (``flask`` and the ``flask_*`` extensions) leave
+    ``sys.modules``, so a later import loads them afresh; objects already taken from them keep
+    working on kolba. Meant for test suites that enable the bridge for some tests only."""
+    from .machinery import BridgeFinder, detach_cli
+
+    sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, BridgeFinder)]
+    for name in list(sys.modules):
+        top = name.partition(".")[0]
+        if top == "flask" or (_is_flask_module(name) and top not in _early):
+            del sys.modules[name]
+    _early.clear()
+    cli_module = sys.modules.get("kolba.cli")
+    if cli_module is not None:
+        detach_cli(cli_module)
 
 
 def __getattr__(name: str) -> t.Any:

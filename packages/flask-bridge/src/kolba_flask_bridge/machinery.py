@@ -150,6 +150,20 @@ def attach_cli(cli_module: types.ModuleType) -> None:
 _MAIN = 'if __name__ == "__main__":\n    from kolba_flask_bridge.cli import main\n\n    main()\n'
 
 
+def detach_cli(cli_module: types.ModuleType) -> None:
+    """Take back what :func:`attach_cli` added."""
+    from . import report
+
+    for name, value in (
+        ("COMMAND_GROUPS", "flask.commands"),
+        ("PLUGIN_ROW_SOURCES", report.plugin_rows),
+        ("DOCTOR_WARNING_SOURCES", report.doctor_warnings),
+    ):
+        items = getattr(cli_module, name)
+        if value in items:
+            items.remove(value)
+
+
 class BridgeFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """First on ``sys.meta_path`` while the bridge is enabled."""
 
