@@ -9,12 +9,15 @@ something imports ``flask``.
 from __future__ import annotations
 
 import sys
-import typing as t
 import warnings
 
 from .names import FLASK_API_VERSION as FLASK_API_VERSION
 
-if t.TYPE_CHECKING:
+# Not typing.TYPE_CHECKING: typing itself is too costly to import in every interpreter start.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import typing as t
+
     from .extension import FlaskBridge as FlaskBridge
 
 __version__ = "0.1.0"
@@ -69,13 +72,12 @@ def enable() -> None:
 
     if is_enabled():
         return
-    found = sorted(
-        {
-            name.partition(".")[0]
-            for name, module in list(sys.modules.items())
-            if _is_flask_module(name) and not isinstance(module, BridgedModule)
-        }
-    )
+    # Without the real Flask loaded no extension can hold it (they import flask at their top),
+    # so a module of one's own that is merely named flask_* is no early import.
+    real_flask = sys.modules.get("flask")
+    found = []
+    if real_flask is not None and not isinstance(real_flask, BridgedModule):
+        found = sorted({name.partition(".")[0] for name in sys.modules if _is_flask_module(name)})
     _early[:] = found
     for name in list(sys.modules):
         if name == "flask" or name.startswith("flask."):

@@ -5,19 +5,19 @@ for Flask with a distribution describing them, and tells ``kolba.cli`` about the
 from __future__ import annotations
 
 import importlib
-import importlib.abc
 import importlib.machinery
-import importlib.metadata
-import re
 import sys
 import types
-import typing as t
-from pathlib import Path
 
 from .names import FLASK_API_VERSION, MODULES, PACKAGES, RENAMED, kolba_spelling
 
-if t.TYPE_CHECKING:
-    import os
+# Not typing.TYPE_CHECKING: typing itself is too costly to import in every interpreter start.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import typing as t
+
+    import importlib.abc
+    import importlib.metadata
 
 
 def _extras(module_name: str) -> dict[str, t.Any]:
@@ -87,36 +87,7 @@ class BridgedModule(types.ModuleType):
         return sorted(names)
 
 
-def _normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "_", name).lower()
-
-
-class FlaskDistribution(importlib.metadata.Distribution):
-    """The installed "Flask" as ``importlib.metadata`` sees it while the bridge is enabled: the
-    Flask API level kolba implements, with the ``flask`` console script of the bridge."""
-
-    _METADATA = (
-        "Metadata-Version: 2.1\n"
-        "Name: Flask\n"
-        f"Version: {FLASK_API_VERSION}\n"
-        "Summary: Flask's API, provided by kolba through kolba-flask-bridge.\n"
-        "Requires-Dist: kolba>=0.1\n"
-    )
-    _FILES = {
-        "METADATA": _METADATA,
-        "PKG-INFO": _METADATA,
-        "entry_points.txt": "[console_scripts]\nflask = kolba_flask_bridge.cli:main\n",
-        "top_level.txt": "flask\n",
-    }
-
-    def read_text(self, filename: str) -> str | None:
-        return self._FILES.get(filename)
-
-    def locate_file(self, path: str | os.PathLike[str]) -> Path:
-        return Path(__file__).parent / path
-
-
-class _ThenAttach(importlib.abc.Loader):
+class _ThenAttach:
     """Wraps ``kolba.cli``'s loader to hand the bridge's additions to the module once it ran."""
 
     def __init__(self, loader: importlib.abc.Loader) -> None:
@@ -164,8 +135,10 @@ def detach_cli(cli_module: types.ModuleType) -> None:
             items.remove(value)
 
 
-class BridgeFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """First on ``sys.meta_path`` while the bridge is enabled."""
+class BridgeFinder:
+    """First on ``sys.meta_path`` while the bridge is enabled. It is its own loader. Nothing
+    from ``importlib.abc`` or ``importlib.metadata`` is imported until needed: the start-up hook
+    creates it in every interpreter of an environment that sets ``KOLBA_FLASK_BRIDGE``."""
 
     def find_spec(
         self,
@@ -212,14 +185,8 @@ class BridgeFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
             module.__file__ = importlib.import_module(sources[0]).__file__
 
     def find_distributions(
-        self,
-        context: importlib.metadata.DistributionFinder.Context = (
-            importlib.metadata.DistributionFinder.Context()
-        ),
+        self, context: importlib.metadata.DistributionFinder.Context | None = None
     ) -> t.Iterator[importlib.metadata.Distribution]:
-        # Only for searches of the interpreter's own path: tools that inspect another
-        # environment (an explicit path) see its files as they are.
-        if context.path is not sys.path:
-            return
-        if context.name is None or _normalize(context.name) == "flask":
-            yield FlaskDistribution()
+        from .distribution import find_flask
+
+        return find_flask(context)
