@@ -65,4 +65,3 @@ def test_doctor_prints_warnings_of_the_sources_first(monkeypatch, invoke):
     result = invoke("doctor")
     assert result.exit_code == 0
     assert result.output.splitlines()[0] == "Warning: cli_additions_app is odd"
-

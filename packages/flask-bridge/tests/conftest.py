@@ -1,9 +1,10 @@
 """Fixtures of the kolba-flask-bridge tests. The bridge is enabled here, before any test module
 imports a Flask extension, as an app would do it: ``import kolba_flask_bridge`` first."""
 
-import kolba_flask_bridge  # noqa: F401  (enables the bridge for the whole test process)
 import pytest
 from bridge_helpers import LiveServer
+
+import kolba_flask_bridge  # noqa: F401  (enables the bridge for the whole test process)
 
 
 @pytest.fixture

@@ -19,9 +19,7 @@ def test_package_is_typed():
 
 
 def test_start_up_hook_is_installed_and_reads_the_environment_variable():
-    (pth,) = [
-        f for f in importlib.metadata.files("kolba-flask-bridge") if f.name.endswith(".pth")
-    ]
+    (pth,) = [f for f in importlib.metadata.files("kolba-flask-bridge") if f.name.endswith(".pth")]
     assert pth.name == "kolba-flask-bridge.pth"
     text = pth.read_text()
     assert text.startswith("import os;")

@@ -21,8 +21,10 @@ def test_installed_bridge_is_inactive_by_default():
 
 @pytest.mark.parametrize("value", ["", "0"])
 def test_start_up_hook_stays_off_for_empty_or_zero(value):
-    out = run(["python", "-c", "import sys, kolba; print('kolba_flask_bridge' in sys.modules)"],
-              KOLBA_FLASK_BRIDGE=value)
+    out = run(
+        ["python", "-c", "import sys, kolba; print('kolba_flask_bridge' in sys.modules)"],
+        KOLBA_FLASK_BRIDGE=value,
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -77,7 +79,10 @@ def test_doctor_warns_about_extensions_imported_before_the_bridge(tmp_path):
 
 def test_doctor_is_quiet_when_the_bridge_came_first(tmp_path):
     (tmp_path / "app.py").write_text(
-        "import kolba_flask_bridge\nimport flask_login\nfrom kolba import Kolba\napp = Kolba(__name__)\n"
+        "import kolba_flask_bridge\n"
+        "import flask_login\n"
+        "from kolba import Kolba\n"
+        "app = Kolba(__name__)\n"
     )
     out = run(["kolba", "doctor"], cwd=tmp_path, KOLBA_APP="app")
     assert "Warning" not in out.stdout + out.stderr
@@ -120,7 +125,6 @@ def test_kolba_plugins_lists_bridged_flask_extensions(tmp_path):
     table = run(["kolba", "plugins"], cwd=tmp_path, KOLBA_APP="app").stdout
     (cache_line,) = [line for line in table.splitlines() if line.startswith("cache ")]
     assert "(bridged Flask extension)" in cache_line
-
 
 
 def test_disable_gives_the_real_flask_back():

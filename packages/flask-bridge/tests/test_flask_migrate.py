@@ -80,12 +80,14 @@ def test_db_command_is_listed_in_flask_and_kolba_help(migrated):
 
 def test_python_dash_m_bridge_runs_the_flask_command(migrated):
     folder, _ = migrated
-    out = run(["python", "-m", "kolba_flask_bridge", "db", "current"], cwd=folder,
-              FLASK_APP="notes_app")
+    out = run(
+        ["python", "-m", "kolba_flask_bridge", "db", "current"], cwd=folder, FLASK_APP="notes_app"
+    )
     assert out.returncode == 0, out.stderr
     assert "(head)" in out.stdout
-    count = run(["python", "-m", "kolba_flask_bridge", "count-notes"], cwd=folder,
-                FLASK_APP="notes_app")
+    count = run(
+        ["python", "-m", "kolba_flask_bridge", "count-notes"], cwd=folder, FLASK_APP="notes_app"
+    )
     assert count.stdout.strip().endswith("notes"), count.stderr
 
 

@@ -1196,9 +1196,7 @@ def plugins_command(info: ScriptInfo, as_json: bool) -> None:
                 r["distribution"] or "-",
                 r["version"] or "-",
                 "yes" if r["enabled"] else "no",
-                "(bridged Flask extension)"
-                if r.get("bridged")
-                else ", ".join(r["hooks"]) or "-",
+                "(bridged Flask extension)" if r.get("bridged") else ", ".join(r["hooks"]) or "-",
             ]
             for r in rows
         ),

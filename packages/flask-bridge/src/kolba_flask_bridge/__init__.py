@@ -68,7 +68,7 @@ def enable() -> None:
     the modules that imported it keep it, and a :class:`BridgeWarning` names them;
     ``kolba doctor`` repeats the warning.
     """
-    from .machinery import BridgeFinder, BridgedModule, attach_cli
+    from .machinery import BridgedModule, BridgeFinder, attach_cli
 
     if is_enabled():
         return

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib
 import importlib.machinery
-import sys
 import types
 
 from .names import FLASK_API_VERSION, MODULES, PACKAGES, RENAMED, kolba_spelling
@@ -14,10 +13,9 @@ from .names import FLASK_API_VERSION, MODULES, PACKAGES, RENAMED, kolba_spelling
 # Not typing.TYPE_CHECKING: typing itself is too costly to import in every interpreter start.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import typing as t
-
     import importlib.abc
     import importlib.metadata
+    import typing as t
 
 
 def _extras(module_name: str) -> dict[str, t.Any]:
@@ -177,7 +175,7 @@ class BridgeFinder:
 
     def exec_module(self, module: types.ModuleType) -> None:
         if module.__name__ in ("flask.__main__", "__main__"):
-            exec(self.get_code("flask.__main__"), module.__dict__)  # noqa: S102
+            exec(self.get_code("flask.__main__"), module.__dict__)
             return
         sources = MODULES[module.__name__]
         if sources:
