@@ -133,6 +133,10 @@ def detach_cli(cli_module: types.ModuleType) -> None:
             items.remove(value)
 
 
+def _main_code() -> types.CodeType:
+    return compile(_MAIN, "<kolba-flask-bridge: flask.__main__>", "exec")
+
+
 class BridgeFinder:
     """First on ``sys.meta_path`` while the bridge is enabled. It is its own loader. Nothing
     from ``importlib.abc`` or ``importlib.metadata`` is imported until needed: the start-up hook
@@ -144,16 +148,25 @@ class BridgeFinder:
         path: t.Sequence[str] | None,
         target: types.ModuleType | None = None,
     ) -> importlib.machinery.ModuleSpec | None:
+        # The loaders are duck-typed, not importlib.abc.Loader subclasses: importlib.abc pulls in
+        # typing and importlib.resources, too much for every start-up. Hence the ignores.
         if fullname in MODULES:
             return importlib.machinery.ModuleSpec(
-                fullname, self, origin="kolba-flask-bridge", is_package=fullname in PACKAGES
+                fullname,
+                self,  # type: ignore[arg-type]
+                origin="kolba-flask-bridge",
+                is_package=fullname in PACKAGES,
             )
         if fullname == "flask.__main__":
-            return importlib.machinery.ModuleSpec(fullname, self, origin="kolba-flask-bridge")
+            return importlib.machinery.ModuleSpec(
+                fullname,
+                self,  # type: ignore[arg-type]
+                origin="kolba-flask-bridge",
+            )
         if fullname == "kolba.cli":
             spec = importlib.machinery.PathFinder.find_spec(fullname, path)
             if spec is not None and spec.loader is not None:
-                spec.loader = _ThenAttach(spec.loader)
+                spec.loader = _ThenAttach(spec.loader)  # type: ignore[assignment]
             return spec
         # Any other flask.* name finds nothing: the parents' empty __path__ keeps the real
         # Flask's files out of reach, so it is never half-loaded beside kolba.
@@ -171,11 +184,11 @@ class BridgeFinder:
         """``python -m flask`` runs this code (through runpy) as ``__main__``."""
         if fullname != "flask.__main__":
             return None
-        return compile(_MAIN, "<kolba-flask-bridge: flask.__main__>", "exec")
+        return _main_code()
 
     def exec_module(self, module: types.ModuleType) -> None:
-        if module.__name__ in ("flask.__main__", "__main__"):
-            exec(self.get_code("flask.__main__"), module.__dict__)
+        if module.__name__ == "flask.__main__":
+            exec(_main_code(), module.__dict__)
             return
         sources = MODULES[module.__name__]
         if sources:
