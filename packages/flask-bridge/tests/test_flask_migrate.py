@@ -67,8 +67,13 @@ def test_db_upgrade_creates_the_tables(migrated):
 
 def test_db_command_is_listed_in_flask_and_kolba_help(migrated):
     folder, _ = migrated
-    flask_help = run(["flask", "--help"], cwd=folder, FLASK_APP="notes_app").stdout
+    # With the variable set, the environment's `flask` script runs kolba's command line whether
+    # it is the bridge's or the one pip reinstalled with Flask (its flask.cli:main is bridged).
+    flask_help = run(
+        ["flask", "--help"], cwd=folder, FLASK_APP="notes_app", KOLBA_FLASK_BRIDGE="1"
+    ).stdout
     assert "Usage: flask" in flask_help
+    assert "Show the kolba version." in flask_help
     kolba_help = run(["kolba", "--help"], cwd=folder, KOLBA_APP="notes_app", KOLBA_FLASK_BRIDGE="1")
     for listing in (flask_help, kolba_help.stdout):
         commands = listing.partition("Commands:")[2]
