@@ -1,5 +1,6 @@
-"""Install ``kolba[cors,jwt,mail,session-redis]`` from the built wheels into a clean virtualenv and
-check that ``kolba plugins`` lists exactly those extensions, each with its own version.
+"""Install ``kolba[cors,jwt,mail,session-redis,flask-bridge]`` from the built wheels into a clean
+virtualenv and check that ``kolba plugins`` lists exactly those extensions, each with its own
+version, and that the Flask bridge's start-up hook stays off unless asked.
 
 Run by ``nox -s packaging``, which builds the wheels into dist/ first.
 """
@@ -23,6 +24,7 @@ EXTRAS = {
     "jwt": "ext-jwt",
     "mail": "ext-mail",
     "session-redis": "ext-session-redis",
+    "flask-bridge": "flask-bridge",
 }
 
 
@@ -98,3 +100,15 @@ def test_installing_does_not_enable_an_extension(venv: Path, tmp_path: Path) -> 
     assert done.returncode == 0, done.stderr
     listed = {entry["name"]: entry for entry in json.loads(done.stdout)}
     assert all(listed[name]["enabled"] is False for name in EXTRAS)
+
+
+def test_flask_bridge_start_up_hook_acts_only_when_asked(venv: Path, tmp_path: Path) -> None:
+    code = "import flask; print(flask.Flask.__module__)"
+    env = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    python = str(venv / "bin" / "python")
+    off = subprocess.run([python, "-c", code], capture_output=True, text=True, env=env)
+    assert "No module named 'flask'" in off.stderr
+    on = subprocess.run(
+        [python, "-c", code], capture_output=True, text=True, env={**env, "KOLBA_FLASK_BRIDGE": "1"}
+    )
+    assert on.stdout.strip() == "kolba.app", on.stderr

@@ -530,6 +530,19 @@ def get_version(ctx: click.Context, param: click.Parameter, value: bool) -> None
     ctx.exit()
 
 
+# -- additions from outside the core ------------------------------------------------------------
+
+#: Entry-point groups whose click commands join the ``kolba`` command. The Flask bridge, once
+#: enabled, adds ``flask.commands``, so Flask extensions' commands appear too.
+COMMAND_GROUPS: list[str] = [COMMANDS_GROUP]
+#: Callables ``source(app) -> rows`` adding rows to ``kolba plugins`` for extensions that are no
+#: pluggy plugin (the Flask bridge lists Flask extensions found in ``app.extensions``). A row has
+#: the keys of the other rows; ``"bridged": True`` marks it in the table.
+PLUGIN_ROW_SOURCES: list[t.Callable[[Kolba], list[dict[str, t.Any]]]] = []
+#: Callables ``source(app) -> messages`` whose warnings ``kolba doctor`` prints first.
+DOCTOR_WARNING_SOURCES: list[t.Callable[[Kolba], list[str]]] = []
+
+
 # -- the kolba group -----------------------------------------------------------------------------
 
 
@@ -627,7 +640,10 @@ class KolbaGroup(AppGroup):
         if self._entry_point_commands_loaded:
             return
         self._entry_point_commands_loaded = True
-        for ep in importlib.metadata.entry_points(group=COMMANDS_GROUP):
+        entry_points = [
+            ep for group in COMMAND_GROUPS for ep in importlib.metadata.entry_points(group=group)
+        ]
+        for ep in entry_points:
             try:
                 command = ep.load()
             except Exception as e:
@@ -642,7 +658,7 @@ class KolbaGroup(AppGroup):
                 self.add_command(command, ep.name)
             else:
                 click.secho(
-                    f"Warning: the '{COMMANDS_GROUP}' entry point {ep.name!r} ({ep.value})"
+                    f"Warning: the '{ep.group}' entry point {ep.name!r} ({ep.value})"
                     " is not a click command.",
                     err=True,
                     fg="yellow",
@@ -1137,6 +1153,8 @@ def _plugin_rows(app: Kolba | None) -> list[dict[str, t.Any]]:
                 "hooks": app.plugins.plugin_hooks(plugin),
             }
         )
+    for source in PLUGIN_ROW_SOURCES:
+        rows.extend(source(app))
     return rows
 
 
@@ -1178,7 +1196,7 @@ def plugins_command(info: ScriptInfo, as_json: bool) -> None:
                 r["distribution"] or "-",
                 r["version"] or "-",
                 "yes" if r["enabled"] else "no",
-                ", ".join(r["hooks"]) or "-",
+                "(bridged Flask extension)" if r.get("bridged") else ", ".join(r["hooks"]) or "-",
             ]
             for r in rows
         ),
@@ -1303,6 +1321,9 @@ def doctor_command(timeout: float | None) -> None:
     thread with a time limit, and print the results. Exits with status 1 when a check fails
     or times out."""
     app = _current_app()
+    for source in DOCTOR_WARNING_SOURCES:
+        for message in source(app):
+            click.secho(f"Warning: {message}", fg="yellow")
     checks = [
         check
         for declared in reversed(app.plugins.hook.kolba_health_checks(app=app))
