@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 
 from kolba import Config, Kolba
+from kolba.plugins.builtin import CORE_CONFIG_KEYS
 
 DEFAULTS = {
     "DEBUG": False,
@@ -43,6 +44,8 @@ DEFAULTS = {
     "TEMPLATES_AUTO_RELOAD": None,
     "MAX_COOKIE_SIZE": 4093,
     "PROVIDE_AUTOMATIC_OPTIONS": True,
+    # kolba's one addition, declared with the others so every listing agrees.
+    "KOLBA_EXTENSIONS": None,
 }
 
 
@@ -66,8 +69,18 @@ def write(path, text):
 # -- defaults ----------------------------------------------------------------------------------
 
 
-def test_default_config_has_exactly_the_flask_3_1_keys(app):
+def test_default_config_has_exactly_the_flask_3_1_keys_and_kolba_extensions(app):
     assert set(app.config) == set(DEFAULTS)
+
+
+def test_default_config_is_the_declared_defaults_of_the_core_keys():
+    assert dict(Kolba.default_config) == {key.name: key.default for key in CORE_CONFIG_KEYS}
+
+
+def test_debug_defaults_to_false_in_the_config_and_its_declaration(app):
+    (debug,) = [key for key in CORE_CONFIG_KEYS if key.name == "DEBUG"]
+    assert app.config["DEBUG"] is False
+    assert Kolba.default_config["DEBUG"] is debug.default is False
 
 
 @pytest.mark.parametrize(("key", "value"), DEFAULTS.items())
