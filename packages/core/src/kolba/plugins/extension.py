@@ -230,10 +230,10 @@ class Extension(t.Generic[StateT]):
                     key.name, f"the option {option}= {str(e).partition(': ')[2]}"
                 ) from None
 
-    def init_app(self, app: Kolba, **options: t.Any) -> None:
+    def init_app(self, app: Kolba, **options: t.Any) -> StateT:
         """Set up the extension on ``app``: apply the config defaults, validate the values,
-        store the state :meth:`create_state` builds in ``app.extensions[self.name]`` and
-        register this object's hooks with the app.
+        store the state :meth:`create_state` builds in ``app.extensions[self.name]``,
+        register this object's hooks with the app, and return the state.
 
         ``options`` override, for this app, the constructor's options and the config keys
         they name; they are kept in the state's :attr:`~ExtensionState.options`. A second
@@ -274,6 +274,7 @@ class Extension(t.Generic[StateT]):
         app.extensions[self.name] = state
         if isinstance(previous_state, ExtensionState) and previous_state is not state:
             previous_state.close()
+        return state
 
     def create_state(self, app: Kolba, options: t.Mapping[str, t.Any]) -> StateT:
         """Return the per-app state stored in ``app.extensions[self.name]``; ``options`` are
