@@ -12,7 +12,6 @@ from werkzeug.exceptions import NotFound
 import kolba
 from kolba import Kolba, get_identity, render_template_string
 from kolba.plugins.builtin import CORE_CONFIG_KEYS
-from kolba.sessions import SecureCookieSessionInterface
 
 
 def plugin(**hooks):
@@ -225,53 +224,6 @@ def test_before_request_hook_runs_with_a_custom_preprocess_request():
     app.add_url_rule("/", "index", lambda: "index")
     app.plugins.register(plugin(kolba_before_request=lambda app, request: "hooked"))
     assert app.test_client().get("/").text == "hooked"
-
-
-# -- kolba_session_interface -------------------------------------------------------------------
-
-
-class RecordingSessionInterface(SecureCookieSessionInterface):
-    """The signed-cookie interface, noting each session it opens."""
-
-    def __init__(self):
-        self.opened = 0
-
-    def open_session(self, app, request):
-        self.opened += 1
-        return super().open_session(app, request)
-
-
-def test_session_interface_hook_replaces_the_apps_session_interface(app, client):
-    interface = RecordingSessionInterface()
-    app.secret_key = "test secret"
-    app.plugins.register(plugin(kolba_session_interface=lambda app: interface))
-
-    @app.route("/visit")
-    def visit():
-        kolba.session["visits"] = kolba.session.get("visits", 0) + 1
-        return str(kolba.session["visits"])
-
-    assert client.get("/visit").text == "1"
-    assert client.get("/visit").text == "2"
-    assert app.session_interface is interface
-    assert interface.opened == 2
-
-
-def test_session_interface_first_result_wins(app, client):
-    first, later = RecordingSessionInterface(), RecordingSessionInterface()
-    app.plugins.register(plugin(kolba_session_interface=lambda app: later))
-    app.plugins.register(
-        plugin(kolba_session_interface=kolba.hookimpl(tryfirst=True)(lambda app: first))
-    )
-    client.get("/")
-    assert app.session_interface is first
-
-
-def test_session_interface_none_keeps_the_default(app, client):
-    default = app.session_interface
-    app.plugins.register(plugin(kolba_session_interface=lambda app: None))
-    client.get("/")
-    assert app.session_interface is default
 
 
 # -- kolba_identify ----------------------------------------------------------------------------

@@ -526,8 +526,8 @@ class Kolba(Scaffold):
     # -- plugins ----------------------------------------------------------------------------
 
     def _startup(self) -> None:
-        """Run the start-up work once: enable ``KOLBA_EXTENSIONS``, register backends, take
-        the session interface and middleware from plugins, and call ``kolba_app_startup``.
+        """Run the start-up work once: validate the config, enable ``KOLBA_EXTENSIONS``,
+        register backends and call ``kolba_app_startup``.
 
         Called before the first request and before CLI commands run.
         """
@@ -540,11 +540,7 @@ class Kolba(Scaffold):
             for name in self.config.get("KOLBA_EXTENSIONS") or ():
                 load_extension(self, name)
             self._load_backends()
-            hook = self.plugins.hook
-            interface = hook.kolba_session_interface(app=self)
-            hook.kolba_app_startup(app=self)
-            if interface is not None:
-                self.session_interface = interface
+            self.plugins.hook.kolba_app_startup(app=self)
             self._started = True
 
     def validate_config(self) -> None:

@@ -17,7 +17,6 @@ if t.TYPE_CHECKING:
     from jinja2 import Environment
 
     from ..app import Kolba
-    from ..sessions import SessionInterface
     from ..typing import ResponseReturnValue
     from ..wrappers import Request
     from .extension import ConfigKey, HealthCheck, PluginInfo
@@ -60,15 +59,6 @@ def kolba_jinja_environment(app: Kolba, env: Environment) -> None:
     """Prepare the app's Jinja environment (filters, globals, extensions, policies).
 
     Called once, when ``app.jinja_env`` is first created.
-    """
-    raise NotImplementedError
-
-
-@hookspec(firstresult=True)
-def kolba_session_interface(app: Kolba) -> SessionInterface | None:
-    """*First result.* Provide the app's session interface (server-side sessions).
-
-    Called once at start-up; the result replaces ``app.session_interface``.
     """
     raise NotImplementedError
 
