@@ -337,6 +337,21 @@ def test_suite_fails_extension_not_registering_its_hooks(pytester):
     assert "kolba_shell_context" in failed["test_hooks_are_registered_only_on_initialised_apps"]
 
 
+def test_suite_fails_extension_putting_a_hook_before_the_apps_own(pytester):
+    failed, _ = run_suite(
+        pytester,
+        """
+        class Broken(kolba.Extension):
+            name = "broken"
+
+            def create_state(self, app, options):
+                app.before_request_funcs.setdefault(None, []).insert(0, lambda: None)
+                return kolba.ExtensionState()
+        """,
+    )
+    assert "kolba_before_request" in failed["test_app_hook_lists_keep_their_order"]
+
+
 def test_suite_fails_hook_kolba_does_not_define(pytester):
     failed, _ = run_suite(
         pytester,

@@ -328,6 +328,28 @@ class ExtensionConformance:
 
     # -- hooks -----------------------------------------------------------------------------
 
+    def test_app_hook_lists_keep_their_order(self) -> None:
+        app = self.make_app()
+        before, after, teardown = (lambda: None), (lambda r: r), (lambda e: None)
+        app.before_request(before)
+        app.after_request(after)
+        app.teardown_request(teardown)
+        self.make_extension().init_app(app)
+        moved = [
+            name
+            for name, funcs, own in (
+                ("before_request_funcs", app.before_request_funcs, before),
+                ("after_request_funcs", app.after_request_funcs, after),
+                ("teardown_request_funcs", app.teardown_request_funcs, teardown),
+            )
+            if funcs.get(None, [None])[0] is not own
+        ]
+        assert not moved, (
+            f"init_app put functions before the app's own in app.{', app.'.join(moved)}. Work"
+            " that must run before the app's hooks belongs in the kolba_before_request hook;"
+            " add functions after the app's, never in front of them."
+        )
+
     def test_hooks_are_documented_kolba_hooks(self) -> None:
         problems = []
         for name in _hookimpl_names(self.make_extension()):
