@@ -205,3 +205,47 @@ def test_cors_keeps_the_users_object_when_init_app_gets_options(app):
     assert app.plugins.is_registered(cors)
     assert cors.state(app).options == {"origins": [ORIGIN]}
     assert cors.settings(app)["CORS_ORIGINS"] == [ORIGIN]
+
+
+def blueprint_app(cors_on_blueprint):
+    from kolba import Blueprint, Kolba
+
+    bp = Blueprint("api", __name__)
+
+    @bp.route("/api/ping")
+    def ping():
+        return "pong"
+
+    @bp.route("/other")
+    def other():
+        return "other"
+
+    cors_on_blueprint(bp)
+    app = Kolba(__name__)
+    app.register_blueprint(bp)
+
+    @app.route("/app-route")
+    def app_route():
+        return "app"
+
+    return app
+
+
+def test_cors_on_a_blueprint_covers_its_matching_routes():
+    app = blueprint_app(lambda bp: CORS(bp, resources={"/api/*": {"origins": ORIGIN}}))
+    client = app.test_client()
+    assert client.get("/api/ping", headers={"Origin": ORIGIN}).headers[ACAO] == ORIGIN
+    assert ACAO not in client.get("/other", headers={"Origin": ORIGIN}).headers
+    assert ACAO not in client.get("/app-route", headers={"Origin": ORIGIN}).headers
+
+
+def test_cors_init_app_on_a_blueprint():
+    cors = CORS(resources={"/api/*": {"origins": ORIGIN}})
+    app = blueprint_app(cors.init_app)
+    assert app.test_client().get("/api/ping", headers={"Origin": ORIGIN}).headers[ACAO] == ORIGIN
+
+
+def test_cors_on_a_blueprint_answers_preflights_to_its_routes():
+    app = blueprint_app(lambda bp: CORS(bp, origins=[ORIGIN]))
+    response = preflight(app.test_client(), "/api/ping", method="GET")
+    assert response.headers[ACAO] == ORIGIN

@@ -12,7 +12,7 @@ import typing as t
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
-from kolba import Extension, current_app, has_request_context, hookimpl, request
+from kolba import Blueprint, Extension, current_app, has_request_context, hookimpl, request
 from kolba.globals import request_ctx
 
 from .decorator import MARK, CrossOrigin
@@ -20,6 +20,7 @@ from .options import (
     CONFIG_KEYS,
     OPTIONS,
     PathPattern,
+    Settings,
     check_names,
     check_values,
     overlay,
@@ -60,22 +61,42 @@ class CORS(Extension[CorsState]):
     config_keys = CONFIG_KEYS
     distribution = "kolba-cors"
 
+    def __init__(self, app: Kolba | Blueprint | None = None, **options: t.Any) -> None:
+        # A blueprint is accepted here too, as in Flask-CORS; init_app tells them apart.
+        super().__init__(t.cast("Kolba | None", app), **options)
+
     def check_options(self, options: t.Mapping[str, t.Any]) -> None:
         """Reject unknown options and bad values where they are written, naming the option."""
         check_names(options, OPTIONS, f"{type(self).__name__}()")
         check_values(options)
 
+    def init_app(self, app: Kolba | Blueprint, **options: t.Any) -> CorsState:
+        """Enable CORS on ``app`` and return its state; see :meth:`kolba.Extension.init_app`.
+
+        ``app`` may also be a blueprint, as with Flask-CORS: its own routes then get the
+        headers, with these options over the defaults (a blueprint has no config), added by
+        an ``after_request`` function of the blueprint.
+        """
+        if not isinstance(app, Blueprint):
+            return super().init_app(app, **options)
+        self.check_options(options)
+        state = _compile(settings_from_config({}), {**self.options, **options})
+
+        def add_headers(response: Response) -> Response:
+            if APPLIED not in request.environ and ALLOW_ORIGIN not in response.headers:
+                policy = state.policy_for(request.path)
+                if policy is not None:
+                    policy.apply(request, response)
+            return response
+
+        app.after_request(add_headers)
+        return state
+
     def create_state(self, app: Kolba, options: t.Mapping[str, t.Any]) -> CorsState:
         """Compile each resource's policy from the ``CORS_*`` config and the options (those
         given to ``init_app`` win over the constructor's), and add the after-request function
         that puts the headers on every response."""
-        settings = overlay(settings_from_config(app.config), options)
-        state = CorsState(
-            tuple(
-                (path, Policy.build(overlay(settings, options, f"resource {path.text!r} ")))
-                for path, options in parse_setting(settings, "resources")
-            )
-        )
+        state = _compile(settings_from_config(app.config), options)
         if self._add_headers not in app.after_request_funcs.get(None, ()):
             app.after_request(self._add_headers)
         return state
@@ -129,6 +150,17 @@ class CORS(Extension[CorsState]):
             spec = getattr(view, MARK, None)
             if spec is not None:
                 spec.policy(app)
+
+
+def _compile(config: Settings, options: t.Mapping[str, t.Any]) -> CorsState:
+    """The state of ``options`` over ``config``: each resource's path and compiled policy."""
+    settings = overlay(config, options)
+    return CorsState(
+        tuple(
+            (path, Policy.build(overlay(settings, resource, f"resource {path.text!r} ")))
+            for path, resource in parse_setting(settings, "resources")
+        )
+    )
 
 
 @dataclasses.dataclass(frozen=True)
