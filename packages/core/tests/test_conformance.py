@@ -352,6 +352,24 @@ def test_suite_fails_extension_putting_a_hook_before_the_apps_own(pytester):
     assert "kolba_before_request" in failed["test_app_hook_lists_keep_their_order"]
 
 
+def test_suite_fails_config_key_missing_from_the_readme(pytester):
+    (pytester.path / "README.md").write_text("| `BROKEN_SIZE` | `3` | How many. |\n")
+    failed, _ = run_suite(
+        pytester,
+        """
+        class Broken(kolba.Extension):
+            name = "broken"
+            config_keys = (
+                kolba.ConfigKey("BROKEN_SIZE", int, 3, "How many."),
+                kolba.ConfigKey("BROKEN_MODE", str, "fast", "How."),
+            )
+        """,
+        '    readme = "README.md"',
+    )
+    message = failed["test_config_keys_are_in_the_readme_table"]
+    assert "BROKEN_MODE" in message and "BROKEN_SIZE" not in message
+
+
 def test_suite_fails_hook_kolba_does_not_define(pytester):
     failed, _ = run_suite(
         pytester,
@@ -419,6 +437,7 @@ def test_installation_checks_skip_without_distribution(pytester):
     skipped = [r for r in result.getreports("pytest_runtest_logreport") if r.skipped]
     reasons = {r.nodeid.rsplit("::", 1)[1]: r.longrepr[2] for r in skipped}
     assert sorted(reasons) == [
+        "test_config_keys_are_in_the_readme_table",
         "test_init_app_options_are_kept_in_the_state",
         "test_listed_by_kolba_plugins",
         "test_third_party_imports_are_declared",

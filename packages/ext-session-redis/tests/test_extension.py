@@ -38,6 +38,7 @@ class TestSessionConformance(ExtensionConformance):
     extension_class = Session
     other_config = {"SESSION_KEY_PREFIX": "other:", "SESSION_PERMANENT": False}
     distribution = DISTRIBUTION if installed() else None
+    readme = PACKAGE / "README.md"
 
 
 def test_version_matches_pyproject():

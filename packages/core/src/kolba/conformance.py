@@ -54,6 +54,9 @@ class ExtensionConformance:
     #: A second valid config, applied on top of :attr:`config` to the second app of the
     #: isolation checks, so they can see that each app keeps its own values.
     other_config: t.ClassVar[t.Mapping[str, t.Any]] = {}
+    #: The extension's README (or config reference page); set it to check that its config
+    #: table has a row for every declared key.
+    readme: t.ClassVar[str | os.PathLike[str] | None] = None
     #: The distribution name; set it to check that ``kolba plugins --json`` lists the
     #: extension (which needs the package installed, with a ``kolba.extensions`` entry point).
     distribution: t.ClassVar[str | None] = None
@@ -267,6 +270,20 @@ class ExtensionConformance:
                 problems.append(f"{key.name} is declared twice")
             seen.add(key.name)
         assert not problems, "Config keys: " + "; ".join(problems) + "."
+
+    def test_config_keys_are_in_the_readme_table(self) -> None:
+        if self.readme is None:
+            pytest.skip(
+                "`readme` is not set: set it to the README whose config table must list every"
+                " declared key."
+            )
+        text = Path(self.readme).read_text(encoding="utf-8")
+        rows = set(re.findall(r"^\| `([A-Z0-9_]+)` \|", text, re.M))
+        missing = [key.name for key in self.extension_class.config_keys if key.name not in rows]
+        assert not missing, (
+            f"{self.readme} has no config table row for {', '.join(missing)}; add"
+            " `| `KEY` | default | what it does |` for each, from its ConfigKey."
+        )
 
     def test_config_defaults_are_applied(self) -> None:
         app = self.make_app()
