@@ -1281,6 +1281,7 @@ def test_config_lists_core_keys_with_type_default_value_and_help(app, invoke):
         "type": "int",
         "default": None,
         "value": 1024,
+        "source": "config",
         "help": "Largest request body accepted (413 above).",
         "secret": False,
     }
@@ -1318,9 +1319,36 @@ def test_config_json_shows_values_json_cannot_hold_as_repr(invoke):
 def test_config_table_shows_values_as_python_literals(app, invoke):
     app.config["SERVER_NAME"] = "example.test"
     lines = invoke("config").output.splitlines()
-    assert lines[0].split() == ["Key", "Type", "Default", "Value", "Help"]
+    assert lines[0].split() == ["Key", "Type", "Default", "Value", "From", "Help"]
     line = next(line for line in lines if line.startswith("SERVER_NAME "))
-    assert line.split()[:4] == ["SERVER_NAME", "str", "None", "'example.test'"]
+    assert line.split()[:5] == ["SERVER_NAME", "str", "None", "'example.test'", "config"]
+
+
+class Styled(kolba.Extension):
+    """Styles pages."""
+
+    name = "styled"
+    config_keys = (kolba.ConfigKey("STYLED_THEME", str, "light", "Theme.", option="theme"),)
+
+
+def test_config_shows_the_effective_value_of_an_init_app_option(app, invoke):
+    Styled().init_app(app, theme="dark")
+    row = config_json(invoke)["STYLED_THEME"]
+    assert (row["value"], row["source"]) == ("dark", "option:theme")
+    assert app.config["STYLED_THEME"] == "light"
+
+
+def test_config_shows_the_config_value_when_no_option_was_given(app, invoke):
+    Styled(app)
+    row = config_json(invoke)["STYLED_THEME"]
+    assert (row["value"], row["source"]) == ("light", "config")
+
+
+def test_config_shows_the_core_default_debug_as_false(invoke, monkeypatch):
+    monkeypatch.delenv("KOLBA_DEBUG", raising=False)
+    monkeypatch.delenv("FLASK_DEBUG", raising=False)
+    row = config_json(invoke)["DEBUG"]
+    assert (row["default"], row["value"]) == (False, False)
 
 
 # -- doctor ------------------------------------------------------------------------------------

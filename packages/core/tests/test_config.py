@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 
 from kolba import Config, Kolba
+from kolba.plugins.builtin import CORE_CONFIG_KEYS
 
 DEFAULTS = {
     "DEBUG": False,
@@ -32,6 +33,7 @@ DEFAULTS = {
     "SESSION_COOKIE_PARTITIONED": False,
     "SESSION_COOKIE_SAMESITE": None,
     "SESSION_REFRESH_EACH_REQUEST": True,
+    "SESSION_ACCEPT_FLASK_COOKIES": True,
     "MAX_CONTENT_LENGTH": None,
     "MAX_FORM_MEMORY_SIZE": 500_000,
     "MAX_FORM_PARTS": 1_000,
@@ -43,6 +45,8 @@ DEFAULTS = {
     "TEMPLATES_AUTO_RELOAD": None,
     "MAX_COOKIE_SIZE": 4093,
     "PROVIDE_AUTOMATIC_OPTIONS": True,
+    # kolba's additions, declared with the others so every listing agrees.
+    "KOLBA_EXTENSIONS": None,
 }
 
 
@@ -66,14 +70,18 @@ def write(path, text):
 # -- defaults ----------------------------------------------------------------------------------
 
 
-# Keys kolba adds to Flask's defaults, each documented in the porting guide.
-KOLBA_DEFAULTS = {"SESSION_ACCEPT_FLASK_COOKIES": True}
+def test_default_config_has_exactly_the_flask_3_1_keys_and_kolba_extensions(app):
+    assert set(app.config) == set(DEFAULTS)
 
 
-def test_default_config_has_the_flask_3_1_keys_plus_kolbas_own(app):
-    assert set(app.config) == set(DEFAULTS) | set(KOLBA_DEFAULTS)
-    for key, value in KOLBA_DEFAULTS.items():
-        assert app.config[key] == value
+def test_default_config_is_the_declared_defaults_of_the_core_keys():
+    assert dict(Kolba.default_config) == {key.name: key.default for key in CORE_CONFIG_KEYS}
+
+
+def test_debug_defaults_to_false_in_the_config_and_its_declaration(app):
+    (debug,) = [key for key in CORE_CONFIG_KEYS if key.name == "DEBUG"]
+    assert app.config["DEBUG"] is False
+    assert Kolba.default_config["DEBUG"] is debug.default is False
 
 
 @pytest.mark.parametrize(("key", "value"), DEFAULTS.items())
@@ -184,7 +192,7 @@ def test_from_pyfile_missing_file_raises_os_error_naming_file(app):
 
 def test_from_pyfile_missing_file_silent_returns_false(app):
     assert app.config.from_pyfile("missing_settings.py", silent=True) is False
-    assert set(app.config) == set(DEFAULTS) | set(KOLBA_DEFAULTS)
+    assert set(app.config) == set(DEFAULTS)
 
 
 def test_from_pyfile_uses_instance_path_with_instance_relative_config(clean_env, tmp_path):

@@ -1,11 +1,10 @@
 """Tests for kolba.conformance: a well-behaved extension passes the suite, and extensions that
 break a rule fail the check for that rule, with a message that says what to fix."""
 
+import dataclasses
 import os
 import sys
 import textwrap
-
-import pytest
 
 import kolba
 from kolba.conformance import ExtensionConformance, find_kolba_command
@@ -13,24 +12,29 @@ from kolba.conformance import ExtensionConformance, find_kolba_command
 pytest_plugins = ["pytester"]
 
 
-class Shelf(kolba.Extension):
+@dataclasses.dataclass
+class ShelfState(kolba.ExtensionState):
+    label: str
+    items: list = dataclasses.field(default_factory=list)
+
+
+class Shelf(kolba.Extension[ShelfState]):
     """Keeps a per-app shelf of labels and shows it in templates and the shell."""
 
     name = "shelf"
     config_keys = (
-        kolba.ConfigKey("SHELF_LABEL", str, "books", "What the shelf holds."),
-        kolba.ConfigKey("SHELF_SIZE", int, 10, "How many items fit on the shelf."),
+        kolba.ConfigKey("SHELF_LABEL", str, "books", "What the shelf holds.", option="label"),
+        kolba.ConfigKey("SHELF_SIZE", int, 10, "How many items fit on the shelf.", option="size"),
         kolba.ConfigKey("SHELF_IN_TEMPLATES", bool, True, "Show the shelf in templates."),
     )
 
-    def create_state(self, app):
-        return {"label": app.config["SHELF_LABEL"], "items": []}
+    def create_state(self, app, options):
+        return ShelfState(self.settings(app, options)["SHELF_LABEL"])
 
     @kolba.hookimpl
-    def kolba_template_context(self, app):
+    def kolba_jinja_environment(self, app, env):
         if app.config["SHELF_IN_TEMPLATES"]:
-            return {"shelf": app.extensions[self.name]}
-        return {}
+            env.globals["shelf"] = app.extensions[self.name]
 
     @kolba.hookimpl
     def kolba_shell_context(self, app):
@@ -82,9 +86,9 @@ def test_suite_fails_extension_storing_state_on_itself(pytester):
         class Broken(kolba.Extension):
             name = "broken"
 
-            def create_state(self, app):
+            def create_state(self, app, options):
                 self.app = app
-                return {}
+                return kolba.ExtensionState()
         """,
     )
     assert "app" in failed["test_extension_object_holds_no_app_state"]
@@ -101,9 +105,9 @@ def test_suite_fails_extension_collecting_apps_in_a_list(pytester):
                 self.apps = []
                 super().__init__(app)
 
-            def create_state(self, app):
+            def create_state(self, app, options):
                 self.apps.append(app)
-                return {}
+                return kolba.ExtensionState()
         """,
     )
     assert "apps" in failed["test_extension_object_holds_no_app_state"]
@@ -113,12 +117,12 @@ def test_suite_fails_extension_sharing_one_state_object(pytester):
     failed, _ = run_suite(
         pytester,
         """
-        SHARED = {}
+        SHARED = kolba.ExtensionState()
 
         class Broken(kolba.Extension):
             name = "broken"
 
-            def create_state(self, app):
+            def create_state(self, app, options):
                 return SHARED
         """,
     )
@@ -156,8 +160,9 @@ def test_suite_fails_extension_reading_an_undeclared_key(pytester):
         class Broken(kolba.Extension):
             name = "broken"
 
-            def create_state(self, app):
-                return {"mode": app.config.get("BROKEN_SECRET_MODE", "fast")}
+            def create_state(self, app, options):
+                app.config.get("BROKEN_SECRET_MODE", "fast")
+                return kolba.ExtensionState()
         """,
     )
     assert "BROKEN_SECRET_MODE" in failed["test_reads_only_declared_config_keys"]
@@ -184,8 +189,8 @@ class Broken(kolba.Extension):
     name = "broken"
     config_keys = (kolba.ConfigKey("BROKEN_SIZE", int, 3, "How many."),)
 
-    def init_app(self, app):
-        app.extensions[self.name] = {}
+    def init_app(self, app, **options):
+        app.extensions[self.name] = kolba.ExtensionState()
         app.plugins.register(self)
 """
 
@@ -208,10 +213,10 @@ def test_suite_fails_extension_raising_another_error_for_a_wrong_type(pytester):
             name = "broken"
             config_keys = (kolba.ConfigKey("BROKEN_SIZE", int, 3, "How many."),)
 
-            def init_app(self, app):
+            def init_app(self, app, **options):
                 if not isinstance(app.config.get("BROKEN_SIZE", 3), int):
                     raise TypeError("bad size")
-                super().init_app(app)
+                super().init_app(app, **options)
         """,
     )
     assert "raised TypeError" in failed["test_wrong_type_raises_config_error"]
@@ -227,10 +232,10 @@ def test_suite_fails_extension_changing_a_shared_default(pytester):
             name = "broken"
             config_keys = (kolba.ConfigKey("BROKEN_APPS", list, [], "Apps seen."),)
 
-            def create_state(self, app):
+            def create_state(self, app, options):
                 SEEN.append(app.name)
                 app.config["BROKEN_APPS"] = SEEN
-                return {}
+                return kolba.ExtensionState()
         """,
     )
     assert "BROKEN_APPS" in failed["test_config_does_not_leak_between_apps"]
@@ -243,12 +248,74 @@ def test_suite_fails_extension_allowing_init_app_twice(pytester):
         class Broken(kolba.Extension):
             name = "broken"
 
-            def init_app(self, app):
+            def init_app(self, app, **options):
                 app.extensions.pop(self.name, None)
-                super().init_app(app)
+                super().init_app(app, **options)
         """,
     )
-    assert "did not raise" in failed["test_init_app_twice_raises"]
+    assert "allow_reinit" in failed["test_init_app_twice_follows_allow_reinit"]
+
+
+def test_suite_fails_extension_with_allow_reinit_that_keeps_the_old_state(pytester):
+    failed, _ = run_suite(
+        pytester,
+        """
+        class Broken(kolba.Extension):
+            name = "broken"
+            allow_reinit = True
+
+            def init_app(self, app, **options):
+                if self.name not in app.extensions:
+                    super().init_app(app, **options)
+        """,
+    )
+    assert "kept the old state" in failed["test_init_app_twice_follows_allow_reinit"]
+
+
+def test_suite_passes_extension_with_allow_reinit(pytester):
+    failed, _ = run_suite(
+        pytester,
+        """
+        class Broken(kolba.Extension):
+            name = "broken"
+            allow_reinit = True
+            config_keys = (kolba.ConfigKey("BROKEN_SIZE", int, 3, "How many.", option="size"),)
+        """,
+    )
+    assert failed == {}
+
+
+def test_suite_fails_state_that_is_no_extension_state(pytester):
+    failed, _ = run_suite(
+        pytester,
+        """
+        class Broken(kolba.Extension):
+            name = "broken"
+
+            def init_app(self, app, **options):
+                super().init_app(app, **options)
+                app.extensions[self.name] = {}
+        """,
+    )
+    assert "ExtensionState" in failed["test_state_is_typed_and_reached_through_one_accessor"]
+
+
+def test_suite_fails_extension_copying_itself_for_options(pytester):
+    failed, _ = run_suite(
+        pytester,
+        """
+        class Broken(kolba.Extension):
+            name = "broken"
+            config_keys = (kolba.ConfigKey("BROKEN_SIZE", int, 3, "How many.", option="size"),)
+
+            def init_app(self, app, **options):
+                if options:
+                    type(self)(**options).init_app(app)
+                else:
+                    super().init_app(app)
+        """,
+    )
+    assert "the user's" in failed["test_init_app_options_are_kept_in_the_state"]
 
 
 def test_suite_fails_extension_not_registering_its_hooks(pytester):
@@ -258,16 +325,49 @@ def test_suite_fails_extension_not_registering_its_hooks(pytester):
         class Broken(kolba.Extension):
             name = "broken"
 
-            def init_app(self, app):
+            def init_app(self, app, **options):
                 kolba.plugins.apply_config(app, self.config_keys)
-                app.extensions[self.name] = self.create_state(app)
+                app.extensions[self.name] = self.create_state(app, options)
 
             @kolba.hookimpl
             def kolba_shell_context(self, app):
-                return {}
+                return kolba.ExtensionState()
         """,
     )
     assert "kolba_shell_context" in failed["test_hooks_are_registered_only_on_initialised_apps"]
+
+
+def test_suite_fails_extension_putting_a_hook_before_the_apps_own(pytester):
+    failed, _ = run_suite(
+        pytester,
+        """
+        class Broken(kolba.Extension):
+            name = "broken"
+
+            def create_state(self, app, options):
+                app.before_request_funcs.setdefault(None, []).insert(0, lambda: None)
+                return kolba.ExtensionState()
+        """,
+    )
+    assert "kolba_before_request" in failed["test_app_hook_lists_keep_their_order"]
+
+
+def test_suite_fails_config_key_missing_from_the_readme(pytester):
+    (pytester.path / "README.md").write_text("| `BROKEN_SIZE` | `3` | How many. |\n")
+    failed, _ = run_suite(
+        pytester,
+        """
+        class Broken(kolba.Extension):
+            name = "broken"
+            config_keys = (
+                kolba.ConfigKey("BROKEN_SIZE", int, 3, "How many."),
+                kolba.ConfigKey("BROKEN_MODE", str, "fast", "How."),
+            )
+        """,
+        '    readme = "README.md"',
+    )
+    message = failed["test_config_keys_are_in_the_readme_table"]
+    assert "BROKEN_MODE" in message and "BROKEN_SIZE" not in message
 
 
 def test_suite_fails_hook_kolba_does_not_define(pytester):
@@ -294,13 +394,8 @@ def test_suite_fails_extension_whose_app_answers_500(pytester):
             name = "broken"
 
             @kolba.hookimpl
-            def kolba_wsgi_middleware(self, app):
-                def factory(wsgi_app):
-                    def middleware(environ, start_response):
-                        start_response("503 SERVICE UNAVAILABLE", [])
-                        return [b"down"]
-                    return middleware
-                return factory
+            def kolba_before_request(self, app, request):
+                return "down", 503
         """,
     )
     assert "503" in failed["test_app_serves_requests_after_init_app"]
@@ -340,11 +435,15 @@ def fake_kolba(output, status=0):
 def test_installation_checks_skip_without_distribution(pytester):
     _, result = run_suite(pytester, LISTED)
     skipped = [r for r in result.getreports("pytest_runtest_logreport") if r.skipped]
-    assert sorted(r.nodeid.rsplit("::", 1)[1] for r in skipped) == [
+    reasons = {r.nodeid.rsplit("::", 1)[1]: r.longrepr[2] for r in skipped}
+    assert sorted(reasons) == [
+        "test_config_keys_are_in_the_readme_table",
+        "test_init_app_options_are_kept_in_the_state",
         "test_listed_by_kolba_plugins",
         "test_third_party_imports_are_declared",
     ]
-    assert all("`distribution` is not set" in r.longrepr[2] for r in skipped)
+    assert "`distribution` is not set" in reasons["test_listed_by_kolba_plugins"]
+    assert "`distribution` is not set" in reasons["test_third_party_imports_are_declared"]
 
 
 def test_suite_fails_extension_importing_an_undeclared_package(pytester):
@@ -392,18 +491,3 @@ def test_find_kolba_command_uses_this_environment():
         assert os.path.dirname(command[0]) == os.path.dirname(sys.executable)
     else:
         assert command == [sys.executable, "-c", "from kolba.cli import main; main()"]
-
-
-@pytest.mark.parametrize("state", [None, 0, "", ()])
-def test_immutable_state_may_be_shared(pytester, state):
-    failed, _ = run_suite(
-        pytester,
-        f"""
-        class Broken(kolba.Extension):
-            name = "broken"
-
-            def create_state(self, app):
-                return {state!r}
-        """,
-    )
-    assert "test_each_app_gets_its_own_state" not in failed

@@ -1,6 +1,7 @@
 """The extension contract of ``kolba.Extension``: ``Ext(app)`` and ``init_app``, per-app state,
 config keys defaulted and validated with errors that name the key, and plugin registration."""
 
+import dataclasses
 import importlib.metadata
 
 import pytest
@@ -14,25 +15,31 @@ def positive(value):
         raise ValueError(f"must be positive, got {value}. Use a number of seconds above 0.")
 
 
-class Greeter(kolba.Extension):
+@dataclasses.dataclass
+class GreeterState(kolba.ExtensionState):
+    greeting: str
+
+
+class Greeter(kolba.Extension[GreeterState]):
     """Greets whoever renders a template."""
 
     name = "greeter"
     distribution = "pluggy"  # any installed distribution, to check the version lookup
     config_keys = (
-        ConfigKey("GREETER_GREETING", str, "Hello", "What to say."),
-        ConfigKey("GREETER_REPEAT", int, 1, "How many times to say it."),
+        ConfigKey("GREETER_GREETING", str, "Hello", "What to say.", option="greeting"),
+        ConfigKey("GREETER_REPEAT", int, 1, "How many times to say it.", option="repeat"),
         ConfigKey("GREETER_LOUD", bool, False, "Shout."),
         ConfigKey("GREETER_STYLE", str, "plain", "How to say it.", choices=("plain", "fancy")),
         ConfigKey("GREETER_TIMEOUT", (int, float), 5, "Seconds to wait.", check=positive),
     )
 
-    def create_state(self, app):
-        return {"greeting": app.config["GREETER_GREETING"] * app.config["GREETER_REPEAT"]}
+    def create_state(self, app, options):
+        settings = self.settings(app, options)
+        return GreeterState(settings["GREETER_GREETING"] * settings["GREETER_REPEAT"])
 
     @kolba.hookimpl
-    def kolba_template_context(self, app):
-        return {"greeting": self.state(app)["greeting"]}
+    def kolba_jinja_environment(self, app, env):
+        env.globals["greeting"] = lambda: self.state(app).greeting
 
 
 class Mailer(kolba.Extension):
@@ -54,14 +61,14 @@ def app():
 
 def test_passing_the_app_to_the_constructor_initialises_it(app):
     greeter = Greeter(app)
-    assert greeter.state(app) == {"greeting": "Hello"}
+    assert greeter.state(app) == GreeterState("Hello")
 
 
 def test_init_app_initialises_an_app_created_later(app):
     greeter = Greeter()
     assert "greeter" not in app.extensions
     greeter.init_app(app)
-    assert app.extensions["greeter"] == {"greeting": "Hello"}
+    assert app.extensions["greeter"] == GreeterState("Hello")
 
 
 def test_state_lives_in_app_extensions_under_the_extension_name(app):
@@ -75,8 +82,8 @@ def test_one_extension_object_serves_two_apps_with_separate_state():
     other.config["GREETER_GREETING"] = "Hi"
     greeter.init_app(one)
     greeter.init_app(other)
-    assert greeter.state(one) == {"greeting": "Hello"}
-    assert greeter.state(other) == {"greeting": "Hi"}
+    assert greeter.state(one) == GreeterState("Hello")
+    assert greeter.state(other) == GreeterState("Hi")
 
 
 def test_one_extension_object_answers_each_apps_hooks_with_that_apps_state():
@@ -86,9 +93,9 @@ def test_one_extension_object_answers_each_apps_hooks_with_that_apps_state():
     greeter.init_app(one)
     greeter.init_app(other)
     with one.app_context():
-        assert render_template_string("{{ greeting }}") == "Hello"
+        assert render_template_string("{{ greeting() }}") == "Hello"
     with other.app_context():
-        assert render_template_string("{{ greeting }}") == "Hi"
+        assert render_template_string("{{ greeting() }}") == "Hi"
 
 
 def test_init_app_registers_the_extension_with_the_apps_plugin_manager(app):
@@ -132,12 +139,143 @@ def test_subclass_of_a_named_extension_inherits_its_name():
     assert LoudGreeter.name == "greeter"
 
 
-def test_default_create_state_is_an_empty_dict(app):
+def test_default_create_state_is_an_empty_extension_state(app):
     class Plain(kolba.Extension):
         name = "plain"
 
     Plain(app)
-    assert app.extensions["plain"] == {}
+    assert type(app.extensions["plain"]) is kolba.ExtensionState
+    assert app.extensions["plain"].options == {}
+
+
+def test_create_state_must_return_an_extension_state(app):
+    class Untyped(kolba.Extension):
+        name = "untyped"
+
+        def create_state(self, app, options):
+            return {}
+
+    with pytest.raises(TypeError, match="return an instance of a kolba.ExtensionState"):
+        Untyped(app)
+    assert "untyped" not in app.extensions
+
+
+def test_state_without_an_app_is_the_current_apps(app):
+    greeter = Greeter(app)
+    with app.app_context():
+        assert greeter.state() is app.extensions["greeter"]
+
+
+def test_state_without_an_app_outside_an_app_context_says_what_to_do():
+    with pytest.raises(RuntimeError, match="pass the app, or work inside an app context"):
+        Greeter().state()
+
+
+# -- options -----------------------------------------------------------------------------------
+
+
+def test_init_app_options_override_the_config_for_that_app(app):
+    greeter = Greeter()
+    other = new_app()
+    greeter.init_app(app, greeting="Hi")
+    greeter.init_app(other)
+    assert greeter.state(app).greeting == "Hi"
+    assert greeter.state(other).greeting == "Hello"
+    assert app.config["GREETER_GREETING"] == "Hello"
+
+
+def test_constructor_options_apply_to_every_app_and_init_app_options_win(app):
+    greeter = Greeter(greeting="Hi", repeat=2)
+    other = new_app()
+    greeter.init_app(app, repeat=3)
+    greeter.init_app(other)
+    assert greeter.state(app).greeting == "HiHiHi"
+    assert greeter.state(other).greeting == "HiHi"
+
+
+def test_options_are_kept_in_the_state(app):
+    greeter = Greeter(greeting="Hi")
+    greeter.init_app(app, repeat=2)
+    assert greeter.state(app).options == {"greeting": "Hi", "repeat": 2}
+
+
+def test_settings_show_the_effective_value_of_each_key(app):
+    greeter = Greeter()
+    greeter.init_app(app, greeting="Hi")
+    settings = greeter.settings(app)
+    assert settings["GREETER_GREETING"] == "Hi"
+    assert settings["GREETER_REPEAT"] == 1
+
+
+def test_init_app_with_options_registers_the_users_object(app):
+    greeter = Greeter()
+    greeter.init_app(app, greeting="Hi")
+    assert app.plugins.get_plugin("kolba-ext:greeter") is greeter
+
+
+def test_unknown_option_raises_type_error_listing_the_options(app):
+    with pytest.raises(
+        TypeError, match=r"unexpected option 'greting' \(options: greeting, repeat\)"
+    ):
+        Greeter().init_app(app, greting="Hi")
+    assert "greeter" not in app.extensions
+
+
+def test_wrong_option_value_raises_config_error_naming_the_key_and_option(app):
+    with pytest.raises(ConfigError, match=r"GREETER_REPEAT: the option repeat= expected int"):
+        Greeter(repeat="2")
+
+
+# -- allow_reinit ------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ClosingState(kolba.ExtensionState):
+    server: str
+    closed: bool = False
+
+    def close(self):
+        self.closed = True
+
+
+class Rereading(kolba.Extension[ClosingState]):
+    name = "rereading"
+    allow_reinit = True
+    config_keys = (ConfigKey("REREADING_SERVER", str, "localhost", "Where to connect."),)
+
+    def create_state(self, app, options):
+        return ClosingState(app.config["REREADING_SERVER"])
+
+
+def test_allow_reinit_rereads_the_config_on_a_second_init_app(app):
+    ext = Rereading(app)
+    app.config["REREADING_SERVER"] = "mail.example.com"
+    ext.init_app(app)
+    assert ext.state(app).server == "mail.example.com"
+
+
+def test_allow_reinit_closes_the_replaced_state(app):
+    ext = Rereading(app)
+    first = ext.state(app)
+    ext.init_app(app)
+    assert first.closed and not ext.state(app).closed
+
+
+def test_allow_reinit_with_a_second_object_registers_only_that_object(app):
+    first = Rereading(app)
+    second = Rereading(app)
+    assert app.plugins.get_plugin("kolba-ext:rereading") is second
+    assert not app.plugins.is_registered(first)
+
+
+def test_failed_reinit_keeps_the_previous_state_and_object(app):
+    first = Rereading(app)
+    state = first.state(app)
+    app.config["REREADING_SERVER"] = 25
+    with pytest.raises(ConfigError):
+        Rereading(app)
+    assert app.extensions["rereading"] is state and not state.closed
+    assert app.plugins.get_plugin("kolba-ext:rereading") is first
 
 
 # -- config keys -------------------------------------------------------------------------------
@@ -154,7 +292,7 @@ def test_init_app_keeps_values_already_set(app):
     app.config["GREETER_REPEAT"] = 3
     Greeter(app)
     assert app.config["GREETER_REPEAT"] == 3
-    assert app.extensions["greeter"] == {"greeting": "HelloHelloHello"}
+    assert app.extensions["greeter"] == GreeterState("HelloHelloHello")
 
 
 def test_wrong_type_raises_config_error_naming_the_key_and_the_fix(app):
@@ -249,7 +387,7 @@ def test_init_app_succeeds_after_the_config_is_fixed(app):
         greeter.init_app(app)
     app.config["GREETER_REPEAT"] = 3
     greeter.init_app(app)
-    assert greeter.state(app) == {"greeting": "HelloHelloHello"}
+    assert greeter.state(app) == GreeterState("HelloHelloHello")
 
 
 # -- hooks from the base class -----------------------------------------------------------------
@@ -293,6 +431,6 @@ def test_extension_hooks_are_listed_for_the_plugin(app):
     greeter = Greeter(app)
     assert app.plugins.plugin_hooks(greeter) == [
         "kolba_config_keys",
+        "kolba_jinja_environment",
         "kolba_plugin_info",
-        "kolba_template_context",
     ]

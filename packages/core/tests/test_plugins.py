@@ -12,7 +12,6 @@ from werkzeug.exceptions import NotFound
 import kolba
 from kolba import Kolba, get_identity, render_template_string
 from kolba.plugins.builtin import CORE_CONFIG_KEYS
-from kolba.sessions import SecureCookieSessionInterface
 
 
 def plugin(**hooks):
@@ -134,32 +133,6 @@ def test_app_startup_error_stops_the_start_up(app, client):
         client.get("/")
 
 
-def test_start_up_retried_after_a_failure_applies_middleware_once(app, client):
-    entered = []
-    attempts = []
-
-    def middleware(app):
-        def factory(wsgi_app):
-            def wrapped(environ, start_response):
-                entered.append(1)
-                return wsgi_app(environ, start_response)
-
-            return wrapped
-
-        return factory
-
-    def startup(app):
-        attempts.append(1)
-        if len(attempts) == 1:
-            raise RuntimeError("database unreachable")
-
-    app.plugins.register(plugin(kolba_wsgi_middleware=middleware, kolba_app_startup=startup))
-    with pytest.raises(RuntimeError):
-        client.get("/")
-    client.get("/")
-    assert entered == [1]
-
-
 # -- kolba_jinja_environment -------------------------------------------------------------------
 
 
@@ -187,138 +160,70 @@ def test_jinja_environment_hook_is_called_once(app):
     assert len(calls) == 1
 
 
-# -- kolba_template_context --------------------------------------------------------------------
+# -- kolba_before_request ----------------------------------------------------------------------
 
 
-def test_template_context_hook_adds_names_to_every_render(app):
-    app.plugins.register(plugin(kolba_template_context=lambda app: {"site": app.name}))
-    with app.app_context():
-        assert render_template_string("{{ site }}") == app.name
-        assert render_template_string("<{{ site }}>") == f"<{app.name}>"
-
-
-def test_template_context_hook_is_called_on_every_render(app):
-    calls = []
-
-    def context(app):
-        calls.append(app)
-        return {}
-
-    app.plugins.register(plugin(kolba_template_context=context))
-    with app.app_context():
-        render_template_string("a")
-        render_template_string("a")
-    assert calls == [app, app]
-
-
-def test_values_passed_to_render_template_win_over_the_template_context_hook(app):
-    app.plugins.register(plugin(kolba_template_context=lambda app: {"site": "plugin"}))
-    with app.app_context():
-        assert render_template_string("{{ site }}", site="explicit") == "explicit"
-
-
-def test_first_template_context_result_wins_over_later_ones(app):
-    app.plugins.register(plugin(kolba_template_context=lambda app: {"site": "later"}))
-    first = kolba.hookimpl(tryfirst=True)(lambda app: {"site": "first"})
-    app.plugins.register(plugin(kolba_template_context=first))
-    with app.app_context():
-        assert render_template_string("{{ site }}") == "first"
-
-
-# -- kolba_wsgi_middleware ---------------------------------------------------------------------
-
-
-def tagging_middleware(tag, entered):
-    """A middleware hook whose layer records ``tag`` in ``entered`` when a request passes."""
-
-    def hook(app):
-        def factory(wsgi_app):
-            def wrapped(environ, start_response):
-                entered.append(tag)
-                return wsgi_app(environ, start_response)
-
-            return wrapped
-
-        return factory
-
-    return hook
-
-
-def test_wsgi_middleware_wraps_the_app_at_start_up(app, client):
-    entered = []
-    app.plugins.register(plugin(kolba_wsgi_middleware=tagging_middleware("mw", entered)))
+def test_before_request_hook_runs_before_the_apps_before_request_functions(app, client):
+    order = []
+    app.before_request(lambda: order.append("app"))
+    app.plugins.register(plugin(kolba_before_request=lambda app, request: order.append("hook")))
     assert client.get("/").text == "index"
-    assert entered == ["mw"]
+    assert order == ["hook", "app"]
 
 
-def test_wsgi_middleware_first_result_is_the_outermost_layer(app, client):
-    entered = []
-    last = kolba.hookimpl(trylast=True)(tagging_middleware("last", entered))
-    first = kolba.hookimpl(tryfirst=True)(tagging_middleware("first", entered))
-    app.plugins.register(plugin(kolba_wsgi_middleware=last))
-    app.plugins.register(plugin(kolba_wsgi_middleware=first))
-    client.get("/")
-    assert entered == ["first", "last"]
+def test_before_request_hook_runs_after_url_preprocessors_before_blueprint_hooks(app, client):
+    order = []
+    bp = kolba.Blueprint("bp", __name__)
+    bp.before_request(lambda: order.append("blueprint"))
+    bp.url_value_preprocessor(lambda endpoint, values: order.append("preprocessor"))
+    bp.add_url_rule("/bp", "page", lambda: "bp")
+    app.register_blueprint(bp)
+    app.plugins.register(plugin(kolba_before_request=lambda app, request: order.append("hook")))
+    client.get("/bp")
+    assert order == ["preprocessor", "hook", "blueprint"]
 
 
-def test_wsgi_middleware_returning_none_adds_no_layer(app, client):
-    app.plugins.register(plugin(kolba_wsgi_middleware=lambda app: None))
-    assert client.get("/").text == "index"
-
-
-def test_wsgi_middleware_is_applied_once(app, client):
-    entered = []
-    app.plugins.register(plugin(kolba_wsgi_middleware=tagging_middleware("mw", entered)))
-    client.get("/")
-    client.get("/")
-    assert entered == ["mw", "mw"]
-
-
-# -- kolba_session_interface -------------------------------------------------------------------
-
-
-class RecordingSessionInterface(SecureCookieSessionInterface):
-    """The signed-cookie interface, noting each session it opens."""
-
-    def __init__(self):
-        self.opened = 0
-
-    def open_session(self, app, request):
-        self.opened += 1
-        return super().open_session(app, request)
-
-
-def test_session_interface_hook_replaces_the_apps_session_interface(app, client):
-    interface = RecordingSessionInterface()
-    app.secret_key = "test secret"
-    app.plugins.register(plugin(kolba_session_interface=lambda app: interface))
-
-    @app.route("/visit")
-    def visit():
-        kolba.session["visits"] = kolba.session.get("visits", 0) + 1
-        return str(kolba.session["visits"])
-
-    assert client.get("/visit").text == "1"
-    assert client.get("/visit").text == "2"
-    assert app.session_interface is interface
-    assert interface.opened == 2
-
-
-def test_session_interface_first_result_wins(app, client):
-    first, later = RecordingSessionInterface(), RecordingSessionInterface()
-    app.plugins.register(plugin(kolba_session_interface=lambda app: later))
+def test_before_request_hook_gets_the_app_and_the_request(app, client):
+    seen = []
     app.plugins.register(
-        plugin(kolba_session_interface=kolba.hookimpl(tryfirst=True)(lambda app: first))
+        plugin(kolba_before_request=lambda app, request: seen.append((app, request.path)))
     )
-    client.get("/")
-    assert app.session_interface is first
+    client.get("/?x=1")
+    assert seen == [(app, "/")]
 
 
-def test_session_interface_none_keeps_the_default(app, client):
-    default = app.session_interface
-    app.plugins.register(plugin(kolba_session_interface=lambda app: None))
+def test_before_request_hook_response_skips_the_view_and_the_apps_hooks(app, client):
+    ran = []
+    app.before_request(lambda: ran.append("before"))
+    app.after_request(lambda response: ran.append("after") or response)
+    app.plugins.register(plugin(kolba_before_request=lambda app, request: ("early", 202)))
+    response = client.get("/")
+    assert (response.status_code, response.text) == (202, "early")
+    assert ran == ["after"]
+
+
+def test_first_before_request_result_wins_in_plugin_order(app, client):
+    app.plugins.register(plugin(kolba_before_request=lambda app, request: "later"))
+    first = kolba.hookimpl(tryfirst=True)(lambda app, request: "first")
+    app.plugins.register(plugin(kolba_before_request=first))
+    assert client.get("/").text == "first"
+
+
+def test_before_request_hook_registered_after_a_request_still_runs(app, client):
     client.get("/")
-    assert app.session_interface is default
+    app.plugins.register(plugin(kolba_before_request=lambda app, request: "hooked"))
+    assert client.get("/").text == "hooked"
+
+
+def test_before_request_hook_runs_with_a_custom_preprocess_request():
+    class Custom(Kolba):
+        def preprocess_request(self):
+            return super().preprocess_request()
+
+    app = Custom(__name__)
+    app.add_url_rule("/", "index", lambda: "index")
+    app.plugins.register(plugin(kolba_before_request=lambda app, request: "hooked"))
+    assert app.test_client().get("/").text == "hooked"
 
 
 # -- kolba_identify ----------------------------------------------------------------------------
@@ -636,19 +541,16 @@ class Greeter(kolba.Extension):
     name = "greeter"
     config_keys = (kolba.ConfigKey("GREETING", str, "Hello", "What to say."),)
 
-    def create_state(self, app):
-        return {"greeting": app.config["GREETING"]}
-
     @kolba.hookimpl
-    def kolba_template_context(self, app):
-        return {"greeting": self.state(app)["greeting"]}
+    def kolba_jinja_environment(self, app, env):
+        env.globals["greeting"] = app.config["GREETING"]
 
 
 class Counter:
     """Not a class to instantiate: an object with init_app."""
 
     def init_app(self, app):
-        app.extensions["counter"] = 0
+        app.extensions["counter"] = kolba.ExtensionState()
 
 
 counter = Counter()
@@ -691,7 +593,8 @@ def test_kolba_extensions_enables_a_named_extension_at_start_up(app, client, ins
     app.config["KOLBA_EXTENSIONS"] = ["greeter"]
     assert "greeter" not in app.extensions
     client.get("/")
-    assert app.extensions["greeter"] == {"greeting": "Hello"}
+    assert isinstance(app.extensions["greeter"], kolba.ExtensionState)
+    assert app.config["GREETING"] == "Hello"
 
 
 def test_extension_enabled_by_name_applies_its_config_and_hooks(app, client, installed):
@@ -707,7 +610,7 @@ def test_extension_enabled_by_name_applies_its_config_and_hooks(app, client, ins
 def test_kolba_extensions_accepts_an_object_with_init_app(app, client, installed):
     app.config["KOLBA_EXTENSIONS"] = ["counter"]
     client.get("/")
-    assert app.extensions["counter"] == 0
+    assert isinstance(app.extensions["counter"], kolba.ExtensionState)
 
 
 def test_kolba_extensions_enables_only_the_named_ones(app, client, installed):
@@ -747,7 +650,7 @@ def test_plugin_info_reports_the_installed_distributions_version(app, client, in
 
 # -- zero cost ---------------------------------------------------------------------------------
 
-PER_REQUEST_HOOKS = ("kolba_identify", "kolba_template_context", "kolba_handle_exception")
+PER_REQUEST_HOOKS = ("kolba_identify", "kolba_before_request", "kolba_handle_exception")
 
 
 @pytest.mark.parametrize("hook_name", PER_REQUEST_HOOKS)
@@ -787,7 +690,7 @@ def test_request_without_hook_implementations_does_not_call_into_pluggy(app, cli
 
 
 def test_hook_call_spy_sees_an_implemented_per_request_hook(app, client, hook_calls):
-    app.plugins.register(plugin(kolba_template_context=lambda app: {}))
+    app.plugins.register(plugin(kolba_before_request=lambda app, request: None))
 
     @app.route("/work")
     def work():
@@ -796,4 +699,4 @@ def test_hook_call_spy_sees_an_implemented_per_request_hook(app, client, hook_ca
     client.get("/")
     calls = hook_calls()
     client.get("/work")
-    assert calls == ["kolba_template_context"]
+    assert calls == ["kolba_before_request"]

@@ -38,6 +38,7 @@ class TestSessionConformance(ExtensionConformance):
     extension_class = Session
     other_config = {"SESSION_KEY_PREFIX": "other:", "SESSION_PERMANENT": False}
     distribution = DISTRIBUTION if installed() else None
+    readme = PACKAGE / "README.md"
 
 
 def test_version_matches_pyproject():
@@ -98,7 +99,7 @@ def test_init_app_in_an_app_factory(redis_server):
 @pytest.mark.parametrize(
     ("config", "key", "message"),
     [
-        ({"SESSION_TYPE": "filesystem"}, "SESSION_TYPE", "use one of 'redis'"),
+        ({"SESSION_TYPE": "filesystem"}, "SESSION_TYPE", "set SESSION_TYPE = 'redis'"),
         ({"SESSION_REDIS": object()}, "SESSION_REDIS", "is not a Redis client"),
         ({"SESSION_REDIS": "redis://127.0.0.1"}, "SESSION_REDIS", "set SESSION_REDIS_URL"),
         ({"SESSION_REDIS_URL": 6379}, "SESSION_REDIS_URL", "expected str"),
@@ -149,7 +150,7 @@ def test_signer_without_secret_key_fails_at_start_up(redis_server):
 def test_default_client_is_local_redis_with_the_timeout():
     app = make_app(SESSION_REDIS_TIMEOUT=0.25)
     Session(app)
-    kwargs = app.extensions["session"].client.connection_pool.connection_kwargs
+    kwargs = app.extensions["session"].interface.client.connection_pool.connection_kwargs
     assert (kwargs["host"], kwargs["port"], kwargs["db"]) == ("127.0.0.1", 6379, 0)
     assert kwargs["socket_timeout"] == kwargs["socket_connect_timeout"] == 0.25
     assert kwargs["retry"].get_retries() == 0

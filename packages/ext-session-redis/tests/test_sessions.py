@@ -304,7 +304,7 @@ def test_id_collision_never_overwrites_another_session(app, redis_server, monkey
     owner = app.test_client()
     owner.post("/set/user", data={"value": "ann"})
     taken = cookie_value(owner)
-    interface: RedisSessionInterface = app.extensions["session"]
+    interface: RedisSessionInterface = app.extensions["session"].interface
     ids = iter([taken, "f" * 43])
     monkeypatch.setattr(interface, "generate_sid", lambda: next(ids))
 
@@ -467,7 +467,7 @@ def test_session_object_and_interface(app):
     client = app.test_client()
     client.get("/plain")  # start the app
     assert isinstance(app.session_interface, RedisSessionInterface)
-    assert app.extensions["session"] is app.session_interface
+    assert app.extensions["session"].interface is app.session_interface
     with app.test_request_context():
         assert isinstance(session._get_current_object(), RedisSession)
         assert session.new

@@ -33,6 +33,7 @@ from .json import jsonify as jsonify
 from .plugins import ConfigError as ConfigError
 from .plugins import ConfigKey as ConfigKey
 from .plugins import Extension as Extension
+from .plugins import ExtensionState as ExtensionState
 from .plugins import HealthCheck as HealthCheck
 from .plugins import PluginInfo as PluginInfo
 from .plugins import hookimpl as hookimpl

@@ -48,8 +48,9 @@ from .globals import _cv_app, _cv_request, g, request, request_ctx, session
 from .helpers import _split_blueprint_path, get_debug_flag, get_flashed_messages, get_load_dotenv
 from .json.provider import DefaultJSONProvider, JSONProvider
 from .logging import create_logger
-from .plugins.builtin import CorePlugin
+from .plugins.builtin import CORE_CONFIG_KEYS, CorePlugin
 from .plugins.discovery import load_extension
+from .plugins.extension import config_defaults
 from .plugins.manager import PluginManager
 from .scaffold import (
     Scaffold,
@@ -123,6 +124,19 @@ class _Chain:
         self.teardown: tuple[TeardownCallable, ...] = tuple(
             f for n in inner_first for f in reversed(app.teardown_request_funcs.get(n, ()))
         )
+        if app.plugins.implemented("kolba_before_request"):
+            self.before = (_plugins_before_request(app.plugins.hook), *self.before)
+
+
+def _plugins_before_request(hook: t.Any) -> BeforeRequestCallable:
+    """The ``kolba_before_request`` hook as the first before-request function of a chain."""
+    caller = hook.kolba_before_request
+
+    def before_request() -> t.Any:
+        ctx = _cv_request.get()
+        return caller(app=ctx.app, request=ctx.request)
+
+    return before_request
 
 
 class Kolba(Scaffold):
@@ -166,40 +180,9 @@ class Kolba(Scaffold):
         get_converter=_make_timedelta,  # type: ignore[arg-type]
     )
 
-    default_config = ImmutableDict(
-        {
-            "DEBUG": None,
-            "TESTING": False,
-            "PROPAGATE_EXCEPTIONS": None,
-            "SECRET_KEY": None,
-            "SECRET_KEY_FALLBACKS": None,
-            "PERMANENT_SESSION_LIFETIME": timedelta(days=31),
-            "USE_X_SENDFILE": False,
-            "TRUSTED_HOSTS": None,
-            "SERVER_NAME": None,
-            "APPLICATION_ROOT": "/",
-            "SESSION_COOKIE_NAME": "session",
-            "SESSION_COOKIE_DOMAIN": None,
-            "SESSION_COOKIE_PATH": None,
-            "SESSION_COOKIE_HTTPONLY": True,
-            "SESSION_COOKIE_SECURE": False,
-            "SESSION_COOKIE_PARTITIONED": False,
-            "SESSION_COOKIE_SAMESITE": None,
-            "SESSION_REFRESH_EACH_REQUEST": True,
-            "SESSION_ACCEPT_FLASK_COOKIES": True,
-            "MAX_CONTENT_LENGTH": None,
-            "MAX_FORM_MEMORY_SIZE": 500_000,
-            "MAX_FORM_PARTS": 1_000,
-            "SEND_FILE_MAX_AGE_DEFAULT": None,
-            "TRAP_BAD_REQUEST_ERRORS": None,
-            "TRAP_HTTP_EXCEPTIONS": False,
-            "EXPLAIN_TEMPLATE_LOADING": False,
-            "PREFERRED_URL_SCHEME": "http",
-            "TEMPLATES_AUTO_RELOAD": None,
-            "MAX_COOKIE_SIZE": 4093,
-            "PROVIDE_AUTOMATIC_OPTIONS": True,
-        }
-    )
+    #: The defaults of the config keys the core declares (``kolba.plugins.builtin``), so
+    #: ``app.config``, ``kolba config`` and the config reference agree.
+    default_config = ImmutableDict(config_defaults(CORE_CONFIG_KEYS))
 
     def __init__(
         self,
@@ -251,6 +234,8 @@ class Kolba(Scaffold):
         #: This app's own pluggy plugin manager; extensions register their hooks here.
         self.plugins = PluginManager()
         self.plugins.register(CorePlugin(), name="kolba-core")
+        # The chains hold the kolba_before_request hook only when a plugin implements it.
+        self.plugins.on_change.append(self._setup_changed)
         #: Named backends registered through ``kolba_register_backends``, by (kind, name).
         self.backends: dict[tuple[str, str], t.Callable[..., t.Any]] = {}
         self._backends_loaded = -1
@@ -418,9 +403,6 @@ class Kolba(Scaffold):
         for name in names:
             for func in self.template_context_processors.get(name, ()):
                 context.update(self.ensure_sync(func)())
-        if self.plugins.implemented("kolba_template_context"):
-            for extra in reversed(self.plugins.hook.kolba_template_context(app=self)):
-                context.update(extra)
         context.update(orig_ctx)
 
     @setupmethod
@@ -545,8 +527,8 @@ class Kolba(Scaffold):
     # -- plugins ----------------------------------------------------------------------------
 
     def _startup(self) -> None:
-        """Run the start-up work once: enable ``KOLBA_EXTENSIONS``, register backends, take
-        the session interface and middleware from plugins, and call ``kolba_app_startup``.
+        """Run the start-up work once: validate the config, enable ``KOLBA_EXTENSIONS``,
+        register backends and call ``kolba_app_startup``.
 
         Called before the first request and before CLI commands run.
         """
@@ -559,14 +541,7 @@ class Kolba(Scaffold):
             for name in self.config.get("KOLBA_EXTENSIONS") or ():
                 load_extension(self, name)
             self._load_backends()
-            hook = self.plugins.hook
-            interface = hook.kolba_session_interface(app=self)
-            middleware = [m for m in hook.kolba_wsgi_middleware(app=self) if m is not None]
-            hook.kolba_app_startup(app=self)
-            if interface is not None:
-                self.session_interface = interface
-            for factory in reversed(middleware):
-                self.wsgi_app = factory(self.wsgi_app)  # type: ignore[method-assign]
+            self.plugins.hook.kolba_app_startup(app=self)
             self._started = True
 
     def validate_config(self) -> None:

@@ -1230,30 +1230,51 @@ def _shown(key: ConfigKey, value: t.Any, as_json: bool) -> t.Any:
     return _jsonable(value) if as_json else repr(value)
 
 
+def _effective_config(app: Kolba) -> dict[str, tuple[t.Any, str]]:
+    """Each key's effective value and where it comes from: an option an extension got in its
+    constructor or ``init_app`` (``"option:<name>"``), else the app's config (``"config"``)."""
+    from .plugins import Extension
+
+    rv = {name: (value, "config") for name, value in app.config.items()}
+    for plugin in app.plugins.get_plugins():
+        if not isinstance(plugin, Extension) or plugin.name not in app.extensions:
+            continue
+        options = plugin.state(app).options
+        for key in plugin.config_keys:
+            if key.option and key.option in options:
+                rv[key.name] = (options[key.option], f"option:{key.option}")
+    return rv
+
+
 @click.command("config", short_help="Show the declared config keys and their values.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 @with_appcontext
 def config_command(as_json: bool) -> None:
     """Show every config key the core and the enabled plugins declare: type, default,
-    current value and help. Values of secret keys are masked."""
+    effective value (an extension's ``init_app`` option wins over the config), where the
+    value comes from, and help. Values of secret keys are masked."""
     app = _current_app()
-    rows = [
-        {
-            "name": key.name,
-            "type": key.type_name(),
-            "default": _shown(key, key.default, as_json),
-            "value": _shown(key, app.config.get(key.name), as_json),
-            "help": key.help,
-            "secret": key.secret,
-        }
-        for key in _declared_config_keys(app)
-    ]
+    effective = _effective_config(app)
+    rows = []
+    for key in _declared_config_keys(app):
+        value, source = effective.get(key.name, (None, "unset"))
+        rows.append(
+            {
+                "name": key.name,
+                "type": key.type_name(),
+                "default": _shown(key, key.default, as_json),
+                "value": _shown(key, value, as_json),
+                "source": source,
+                "help": key.help,
+                "secret": key.secret,
+            }
+        )
     if as_json:
         click.echo(json.dumps(rows, indent=2))
         return
     _echo_table(
-        ["Key", "Type", "Default", "Value", "Help"],
-        ([r["name"], r["type"], r["default"], r["value"], r["help"]] for r in rows),
+        ["Key", "Type", "Default", "Value", "From", "Help"],
+        ([r["name"], r["type"], r["default"], r["value"], r["source"], r["help"]] for r in rows),
     )
 
 

@@ -22,7 +22,7 @@ import pytest
 from .app import Kolba
 from .config import Config
 from .plugins import hookspecs
-from .plugins.extension import ConfigError, ConfigKey, Extension
+from .plugins.extension import ConfigError, ConfigKey, Extension, ExtensionState
 from .plugins.manager import PluginManager
 from .pytest_plugin import make_app as make_test_app
 from .templating import render_template_string
@@ -48,12 +48,15 @@ class ExtensionConformance:
     """
 
     #: The :class:`kolba.Extension` subclass under test.
-    extension_class: t.ClassVar[type[Extension]]
+    extension_class: t.ClassVar[type[Extension[t.Any]]]
     #: Config every app needs before ``init_app`` (required keys, service URLs).
     config: t.ClassVar[t.Mapping[str, t.Any]] = {}
     #: A second valid config, applied on top of :attr:`config` to the second app of the
     #: isolation checks, so they can see that each app keeps its own values.
     other_config: t.ClassVar[t.Mapping[str, t.Any]] = {}
+    #: The extension's README (or config reference page); set it to check that its config
+    #: table has a row for every declared key.
+    readme: t.ClassVar[str | os.PathLike[str] | None] = None
     #: The distribution name; set it to check that ``kolba plugins --json`` lists the
     #: extension (which needs the package installed, with a ``kolba.extensions`` entry point).
     distribution: t.ClassVar[str | None] = None
@@ -62,7 +65,7 @@ class ExtensionConformance:
         """Return a new app with :attr:`config` and then ``config`` set, without the extension."""
         return make_test_app(import_name, **{**self.config, **config})
 
-    def make_extension(self) -> Extension:
+    def make_extension(self) -> Extension[t.Any]:
         """Return a new extension object, not yet initialised on any app."""
         return self.extension_class()
 
@@ -100,17 +103,36 @@ class ExtensionConformance:
         self.make_extension().init_app(app)
         _exercise(app)
 
-    def test_init_app_twice_raises(self) -> None:
+    def test_init_app_twice_follows_allow_reinit(self) -> None:
         ext = self.make_extension()
         app = self.make_app()
         ext.init_app(app)
-        self._assert_refused(lambda: ext.init_app(app), "A second init_app")
+        if not self.extension_class.allow_reinit:
+            self._assert_refused(lambda: ext.init_app(app), "A second init_app")
+            return
+        first = app.extensions[self.extension_class.name]
+        ext.init_app(app)
+        second = app.extensions[self.extension_class.name]
+        assert second is not first, (
+            "allow_reinit is set, but a second init_app kept the old state: it must read the"
+            " config again into a new state."
+        )
+        assert app.plugins.is_registered(ext), "A second init_app unregistered the extension."
 
-    def test_second_object_on_same_app_raises(self) -> None:
+    def test_second_object_on_same_app_follows_allow_reinit(self) -> None:
         app = self.make_app()
-        self.make_extension().init_app(app)
-        self._assert_refused(
-            lambda: self.make_extension().init_app(app), "init_app of a second extension object"
+        first = self.make_extension()
+        first.init_app(app)
+        second = self.make_extension()
+        if not self.extension_class.allow_reinit:
+            self._assert_refused(
+                lambda: second.init_app(app), "init_app of a second extension object"
+            )
+            return
+        second.init_app(app)
+        assert app.plugins.is_registered(second) and not app.plugins.is_registered(first), (
+            "allow_reinit is set, but after init_app of a second object the first one's hooks"
+            " still run: exactly the object init_app was last called on must be registered."
         )
 
     def _assert_refused(self, init: t.Callable[[], None], what: str) -> None:
@@ -121,7 +143,11 @@ class ExtensionConformance:
                 f"The error of {what} does not name the extension: {e}"
             )
         else:
-            pytest.fail(f"{what} on the same app did not raise RuntimeError.")
+            pytest.fail(
+                f"{what} on the same app did not raise RuntimeError, and"
+                f" {self.extension_class.__name__}.allow_reinit is not set. Set allow_reinit"
+                " = True on the class to let init_app run again, instead of overriding it."
+            )
 
     # -- per-app state ---------------------------------------------------------------------
 
@@ -132,11 +158,56 @@ class ExtensionConformance:
         ext.init_app(second)
         name = self.extension_class.name
         state_a, state_b = first.extensions[name], second.extensions[name]
-        if not isinstance(state_a, _IMMUTABLE):
-            assert state_a is not state_b, (
-                f"Two apps share one state object in app.extensions[{name!r}]; create_state"
-                " must return a new object for each app."
+        assert state_a is not state_b, (
+            f"Two apps share one state object in app.extensions[{name!r}]; create_state"
+            " must return a new object for each app."
+        )
+
+    def test_state_is_typed_and_reached_through_one_accessor(self) -> None:
+        ext = self.make_extension()
+        app = self.make_app()
+        ext.init_app(app)
+        state = app.extensions[self.extension_class.name]
+        assert isinstance(state, ExtensionState), (
+            f"app.extensions[{self.extension_class.name!r}] is a {type(state).__name__};"
+            " create_state must return an instance of a kolba.ExtensionState subclass."
+        )
+        assert ext.state(app) is state, "ext.state(app) does not return app.extensions[name]."
+        with app.app_context():
+            assert ext.state() is state, "ext.state() does not find the current app's state."
+
+    def test_init_app_options_are_kept_in_the_state(self) -> None:
+        keys = self.extension_class.option_keys()
+        if not keys:
+            pytest.skip("No config key declares an option, so init_app takes no options.")
+        ext = self.make_extension()
+        app = self.make_app()
+        given = {}
+        for option, key in keys.items():
+            value = self.config.get(key.name, key.default)
+            if value is not None:
+                given[option] = value
+        ext.init_app(app, **given)
+        state = ext.state(app)
+        assert dict(state.options) == given, (
+            f"init_app got the options {given!r}, but the state keeps {dict(state.options)!r}."
+        )
+        settings = ext.settings(app)
+        for option, value in given.items():
+            assert settings[keys[option].name] == value, (
+                f"ext.settings(app) shows {keys[option].name} = {settings[keys[option].name]!r},"
+                f" not the option {option}={value!r}."
             )
+        assert app.plugins.is_registered(ext), (
+            "init_app with options registered another object than the user's: keep the"
+            " options in the state, not in a copy of the extension."
+        )
+
+    def test_unknown_option_raises_type_error(self) -> None:
+        app = self.make_app()
+        with pytest.raises(TypeError, match="kolba_conformance_no_such_option"):
+            self.make_extension().init_app(app, kolba_conformance_no_such_option=1)
+        assert self.extension_class.name not in app.extensions
 
     def test_extension_object_holds_no_app_state(self) -> None:
         ext = self.make_extension()
@@ -200,6 +271,20 @@ class ExtensionConformance:
             seen.add(key.name)
         assert not problems, "Config keys: " + "; ".join(problems) + "."
 
+    def test_config_keys_are_in_the_readme_table(self) -> None:
+        if self.readme is None:
+            pytest.skip(
+                "`readme` is not set: set it to the README whose config table must list every"
+                " declared key."
+            )
+        text = Path(self.readme).read_text(encoding="utf-8")
+        rows = set(re.findall(r"^\| `([A-Z0-9_]+)` \|", text, re.M))
+        missing = [key.name for key in self.extension_class.config_keys if key.name not in rows]
+        assert not missing, (
+            f"{self.readme} has no config table row for {', '.join(missing)}; add"
+            " `| `KEY` | default | what it does |` for each, from its ConfigKey."
+        )
+
     def test_config_defaults_are_applied(self) -> None:
         app = self.make_app()
         self.make_extension().init_app(app)
@@ -259,6 +344,28 @@ class ExtensionConformance:
         )
 
     # -- hooks -----------------------------------------------------------------------------
+
+    def test_app_hook_lists_keep_their_order(self) -> None:
+        app = self.make_app()
+        before, after, teardown = (lambda: None), (lambda r: r), (lambda e: None)
+        app.before_request(before)
+        app.after_request(after)
+        app.teardown_request(teardown)
+        self.make_extension().init_app(app)
+        moved = [
+            name
+            for name, funcs, own in (
+                ("before_request_funcs", app.before_request_funcs, before),
+                ("after_request_funcs", app.after_request_funcs, after),
+                ("teardown_request_funcs", app.teardown_request_funcs, teardown),
+            )
+            if funcs.get(None, [None])[0] is not own
+        ]
+        assert not moved, (
+            f"init_app put functions before the app's own in app.{', app.'.join(moved)}. Work"
+            " that must run before the app's hooks belongs in the kolba_before_request hook;"
+            " add functions after the app's, never in front of them."
+        )
 
     def test_hooks_are_documented_kolba_hooks(self) -> None:
         problems = []
@@ -375,9 +482,6 @@ def run_kolba_plugins(command: t.Sequence[str], cwd: str | Path) -> list[dict[st
     return data
 
 
-_IMMUTABLE = (type(None), bool, int, float, str, bytes, tuple, frozenset)
-
-
 class _WrongType:
     """A value no typed config key accepts."""
 
@@ -460,11 +564,11 @@ def _declared_keys(app: Kolba) -> set[str]:
     return {key.name for keys in app.plugins.hook.kolba_config_keys() for key in keys}
 
 
-def _key_names(extension_class: type[Extension]) -> set[str]:
+def _key_names(extension_class: type[Extension[t.Any]]) -> set[str]:
     return {key.name for key in extension_class.config_keys}
 
 
-def _hookimpl_names(ext: Extension) -> list[str]:
+def _hookimpl_names(ext: Extension[t.Any]) -> list[str]:
     """The names of the methods of ``ext`` marked with ``@kolba.hookimpl``."""
     return PluginManager.declared_hooks(ext)
 

@@ -207,6 +207,20 @@ class Request(_WRequest):
         if not host_is_valid(host):
             raise BadHost(f"Invalid host name {host!r}.")
         return host
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        # In debug mode, a file field read from a form sent without multipart/form-data
+        # says so, instead of a bare KeyError.
+        ctx = _cv_app.get(None)
+        if (
+            ctx is not None
+            and ctx.app.debug
+            and self.mimetype != "multipart/form-data"
+            and not self.files
+        ):
+            from .debughelpers import attach_enctype_error_multidict
+
+            attach_enctype_error_multidict(self)
 
     @property
     def authorization(self) -> Authorization | None:

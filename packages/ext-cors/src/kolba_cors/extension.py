@@ -5,18 +5,22 @@ function (which error responses pass through too), and early answers to prefligh
 from __future__ import annotations
 
 import dataclasses
+import logging
+import re
 import typing as t
 
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
-from kolba import Extension, current_app, has_request_context, hookimpl, request
+from kolba import Blueprint, Extension, current_app, has_request_context, hookimpl, request
 from kolba.globals import request_ctx
 
 from .decorator import MARK, CrossOrigin
 from .options import (
     CONFIG_KEYS,
     OPTIONS,
+    PathPattern,
+    Settings,
     check_names,
     check_values,
     overlay,
@@ -26,10 +30,14 @@ from .options import (
 from .policy import ALLOW_ORIGIN, APPLIED, RAISED, CorsState, Policy, is_preflight
 
 if t.TYPE_CHECKING:
-    from kolba import Kolba, Response
+    from kolba import Kolba, Request, Response
 
 
-class CORS(Extension):
+#: The logger of kolba-cors, as in Flask-CORS: ``logging.getLogger("kolba_cors")``.
+LOG = logging.getLogger("kolba_cors")
+
+
+class CORS(Extension[CorsState]):
     """Cross-origin resource sharing for kolba apps, following the Fetch standard.
 
     ``CORS(app, **options)`` or ``CORS(**options).init_app(app)``. Every option may also be
@@ -53,33 +61,45 @@ class CORS(Extension):
     config_keys = CONFIG_KEYS
     distribution = "kolba-cors"
 
-    def __init__(self, app: Kolba | None = None, **options: t.Any) -> None:
-        check_names(options, OPTIONS, "CORS()")
+    def __init__(self, app: Kolba | Blueprint | None = None, **options: t.Any) -> None:
+        # A blueprint is accepted here too, as in Flask-CORS; init_app tells them apart.
+        super().__init__(t.cast("Kolba | None", app), **options)
+
+    def check_options(self, options: t.Mapping[str, t.Any]) -> None:
+        """Reject unknown options and bad values where they are written, naming the option."""
+        check_names(options, OPTIONS, f"{type(self).__name__}()")
         check_values(options)
-        self._options = options
-        super().__init__(app)
 
-    def init_app(self, app: Kolba, **options: t.Any) -> None:
-        """Enable CORS on ``app``; ``options`` here add to the constructor's, for this app."""
-        if options:
-            check_names(options, OPTIONS, "init_app()")
-            type(self)(**{**self._options, **options}).init_app(app)
-            return
-        super().init_app(app)
-        app.after_request(self._add_headers)
-        app.before_request(self._answer_preflight)
-        # A preflight carries no credentials: answer it before hooks that would demand some.
-        before = app.before_request_funcs[None]
-        before.insert(0, before.pop())
+    def init_app(self, app: Kolba | Blueprint, **options: t.Any) -> CorsState:
+        """Enable CORS on ``app`` and return its state; see :meth:`kolba.Extension.init_app`.
 
-    def create_state(self, app: Kolba) -> CorsState:
-        settings = overlay(settings_from_config(app.config), self._options)
-        return CorsState(
-            tuple(
-                (path, Policy.build(overlay(settings, options, f"resource {path.text!r} ")))
-                for path, options in parse_setting(settings, "resources")
-            )
-        )
+        ``app`` may also be a blueprint, as with Flask-CORS: its own routes then get the
+        headers, with these options over the defaults (a blueprint has no config), added by
+        an ``after_request`` function of the blueprint.
+        """
+        if not isinstance(app, Blueprint):
+            return super().init_app(app, **options)
+        self.check_options(options)
+        state = _compile(settings_from_config({}), {**self.options, **options})
+
+        def add_headers(response: Response) -> Response:
+            if APPLIED not in request.environ and ALLOW_ORIGIN not in response.headers:
+                policy = state.policy_for(request.path)
+                if policy is not None:
+                    policy.apply(request, response)
+            return response
+
+        app.after_request(add_headers)
+        return state
+
+    def create_state(self, app: Kolba, options: t.Mapping[str, t.Any]) -> CorsState:
+        """Compile each resource's policy from the ``CORS_*`` config and the options (those
+        given to ``init_app`` win over the constructor's), and add the after-request function
+        that puts the headers on every response."""
+        state = _compile(settings_from_config(app.config), options)
+        if self._add_headers not in app.after_request_funcs.get(None, ()):
+            app.after_request(self._add_headers)
+        return state
 
     def _add_headers(self, response: Response) -> Response:
         if APPLIED in request.environ or ALLOW_ORIGIN in response.headers:
@@ -89,7 +109,10 @@ class CORS(Extension):
             policy.apply(request, response)
         return response
 
-    def _answer_preflight(self) -> Response | None:
+    @hookimpl
+    def kolba_before_request(self, app: Kolba, request: Request) -> Response | None:
+        """Answer a preflight before the app's own ``before_request`` functions run: it
+        carries no credentials, so a login check there would refuse it."""
         if not is_preflight(request):
             return None
         target = _target()
@@ -107,8 +130,7 @@ class CORS(Extension):
         spec = t.cast(CrossOrigin | None, getattr(target.view, MARK, None))
         if spec is not None:
             return spec.policy(app)
-        state: CorsState = self.state(app)
-        return state.policy_for(target.path)
+        return self.state(app).policy_for(target.path)
 
     @hookimpl(wrapper=True)
     def kolba_handle_exception(
@@ -128,6 +150,17 @@ class CORS(Extension):
             spec = getattr(view, MARK, None)
             if spec is not None:
                 spec.policy(app)
+
+
+def _compile(config: Settings, options: t.Mapping[str, t.Any]) -> CorsState:
+    """The state of ``options`` over ``config``: each resource's path and compiled policy."""
+    settings = overlay(config, options)
+    return CorsState(
+        tuple(
+            (path, Policy.build(overlay(settings, resource, f"resource {path.text!r} ")))
+            for path, resource in parse_setting(settings, "resources")
+        )
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,3 +207,24 @@ def _target() -> _Target:
         else:
             return _Target(target, current_app.view_functions.get(rule.endpoint), True)
     return _Target(path, None, False)
+
+
+def make_after_request_function(
+    resources: t.Sequence[tuple[str | re.Pattern[str], Policy]],
+) -> t.Callable[[Response], Response]:
+    """An ``after_request`` function adding the headers of the first of ``resources`` (path
+    and policy, most specific first, as :func:`kolba_cors.core.parse_resources` and
+    :func:`kolba_cors.core.serialize_options` give them) that covers the request's path.
+    ``CORS`` does this for you; this is for apps that register the function themselves."""
+    compiled = [(PathPattern.parse(path), policy) for path, policy in resources]
+
+    def cors_after_request(response: Response) -> Response:
+        if ALLOW_ORIGIN in response.headers:
+            return response
+        for path, policy in compiled:
+            if path.matches(request.path):
+                policy.apply(request, response)
+                break
+        return response
+
+    return cors_after_request

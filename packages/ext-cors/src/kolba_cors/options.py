@@ -364,7 +364,8 @@ def _check(option: Option) -> t.Callable[[t.Any], None]:
 
 #: The ``CORS_*`` config keys, declared for ``kolba config`` and validated by ``init_app``.
 CONFIG_KEYS: tuple[ConfigKey, ...] = tuple(
-    ConfigKey(o.config_key, o.type, o.default, o.help, check=_check(o)) for o in OPTIONS.values()
+    ConfigKey(o.config_key, o.type, o.default, o.help, check=_check(o), option=o.name)
+    for o in OPTIONS.values()
 )
 
 

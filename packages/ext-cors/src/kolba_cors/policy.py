@@ -8,7 +8,7 @@ import dataclasses
 import logging
 import typing as t
 
-from kolba import ConfigError
+from kolba import ConfigError, ExtensionState
 
 from .options import (
     POLICY_OPTIONS,
@@ -167,7 +167,7 @@ class Policy:
 
 
 @dataclasses.dataclass(frozen=True)
-class CorsState:
+class CorsState(ExtensionState):
     """What ``app.extensions["cors"]`` holds: each resource's path and policy, the most
     specific path first."""
 

@@ -15,6 +15,11 @@ from .errors import MessageError as MessageError
 from .errors import RecipientsRefusedError as RecipientsRefusedError
 from .extension import Mail as Mail
 from .extension import MailState as MailState
+from .headers import KolbaMailUnicodeDecodeError as KolbaMailUnicodeDecodeError
+from .headers import force_text as force_text
+from .headers import sanitize_address as sanitize_address
+from .headers import sanitize_addresses as sanitize_addresses
+from .headers import sanitize_subject as sanitize_subject
 from .message import Attachment as Attachment
 from .message import Envelope as Envelope
 from .message import Message as Message

@@ -18,7 +18,6 @@ from kolba import (
     ConfigError,
     ConfigKey,
     HealthCheck,
-    current_app,
     has_app_context,
     has_request_context,
     request,
@@ -134,7 +133,7 @@ CONFIG_KEYS: tuple[ConfigKey, ...] = (
 )
 
 
-class MailState:
+class MailState(kolba.ExtensionState):
     """One app's mail settings and outbox, in ``app.extensions["mail"]``.
 
     It has Flask-Mail's state attributes (``server``, ``port``, ``username``, ``password``,
@@ -231,7 +230,8 @@ class MailState:
             self._sender.flush(timeout)
 
     def close(self) -> None:
-        """Send what is queued and stop the background thread."""
+        """Send what is queued and stop the background thread (also when a second
+        ``Mail(app)`` replaces this state)."""
         if self._sender is not None:
             self._sender.close()
 
@@ -271,74 +271,71 @@ def _recording(app: Kolba | None) -> Iterator[list[Message]]:
         email_dispatched.disconnect(record)
 
 
-class Mail(kolba.Extension):
+class Mail(kolba.Extension[MailState]):
     """Send email with Flask-Mail's API over smtplib, with timeouts and header checks.
 
     ``Mail(app)`` or ``mail = Mail()`` then ``mail.init_app(app)``; the methods act on the
-    current app (or the app given to the constructor, outside an app context).
+    current app (or the app given to the constructor, outside an app context). As in
+    Flask-Mail, ``init_app`` may run again on an app (``allow_reinit``): it reads the
+    ``MAIL_*`` config again, so ``Mail(app)`` may come before and after the config is set.
     """
 
     name = "mail"
     config_keys = CONFIG_KEYS
     distribution = "kolba-mail"
+    allow_reinit = True
 
     def __init__(self, app: Kolba | None = None) -> None:
         #: The app given to the constructor, used outside an app context (as in Flask-Mail).
         self.app = app
         super().__init__(app)
 
-    def init_app(self, app: Kolba) -> None:
-        """Read the ``MAIL_*`` config keys into ``app.extensions["mail"]``.
-
-        As in Flask-Mail, calling it again for the same app reads the config again (so
-        ``Mail(app)`` may come before and after the config is set).
-        """
-        previous = app.extensions.pop(self.name, None)
-        try:
-            super().init_app(app)
-        except BaseException:
-            if previous is not None:
-                app.extensions[self.name] = previous
-            raise
-        if isinstance(previous, MailState):
-            previous.close()
-
-    def create_state(self, app: Kolba) -> MailState:
+    def create_state(self, app: Kolba, options: t.Mapping[str, t.Any]) -> MailState:
+        """Read the ``MAIL_*`` config keys into ``app.extensions["mail"]``."""
         return MailState(app)
 
-    def _state(self) -> MailState:
-        if has_app_context():
-            app = current_app._get_current_object()  # type: ignore[attr-defined]
-        elif self.app is not None:
+    def init_mail(
+        self, config: t.Mapping[str, t.Any], debug: bool | int = False, testing: bool = False
+    ) -> MailState:
+        """Flask-Mail's way to build a state from a config mapping alone: a state for an app
+        of its own holding ``config`` (``debug`` and ``testing`` as its DEBUG and TESTING),
+        not registered anywhere."""
+        app = kolba.Kolba("kolba_mail")
+        app.config.update(DEBUG=bool(debug), TESTING=testing)
+        app.config.update({k: v for k, v in config.items() if k.startswith("MAIL_")})
+        kolba.plugins.apply_config(app, self.config_keys)
+        return MailState(app)
+
+    def state(self, app: Kolba | None = None) -> MailState:
+        """The state of ``app``, else of the current app, else of the app given to the
+        constructor; a clear error when there is none or it lacks ``init_app``."""
+        if app is None and not has_app_context():
+            if self.app is None:
+                raise RuntimeError(
+                    "No app: call mail methods inside an app context (a view, or"
+                    " `with app.app_context():`), or create the extension with Mail(app)."
+                )
             app = self.app
-        else:
-            raise RuntimeError(
-                "No app: call mail methods inside an app context (a view, or"
-                " `with app.app_context():`), or create the extension with Mail(app)."
-            )
-        state = app.extensions.get(self.name)
+        state = super().state(app)
         if not isinstance(state, MailState):
-            raise RuntimeError(
-                f"kolba-mail is not initialised on app {app.name!r}. Call"
-                " Mail(app) or mail.init_app(app) first."
-            )
+            raise RuntimeError("app.extensions['mail'] does not hold kolba-mail's state.")
         return state
 
     def send(self, message: Message) -> Refused:
         """Send ``message`` with the current app's settings; see :meth:`MailState.send`."""
-        return self._state().send(message)
+        return self.state().send(message)
 
     def send_message(self, *args: t.Any, **kwargs: t.Any) -> Refused:
         """Send ``Message(*args, **kwargs)``."""
-        return self._state().send_message(*args, **kwargs)
+        return self.state().send_message(*args, **kwargs)
 
     def connect(self) -> Connection:
         """A :class:`Connection` for sending many messages over one session."""
-        return self._state().connect()
+        return self.state().connect()
 
     def flush(self, timeout: float | None = None) -> None:
         """Wait for background sending; see :meth:`MailState.flush`."""
-        self._state().flush(timeout)
+        self.state().flush(timeout)
 
     @contextmanager
     def record_messages(self) -> Iterator[list[Message]]:
@@ -353,10 +350,10 @@ class Mail(kolba.Extension):
 
     def __getattr__(self, name: str) -> t.Any:
         # Flask-Mail forwards unknown attributes to the app's state: mail.server, ...
-        if name.startswith("_") or name == "app":
+        if name.startswith("_") or name in ("app", "options"):
             raise AttributeError(name)
         try:
-            state = self._state()
+            state = self.state()
         except RuntimeError:
             raise AttributeError(name) from None
         return getattr(state, name)

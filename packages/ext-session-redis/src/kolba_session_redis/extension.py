@@ -3,6 +3,7 @@ the session interface for each app, and gives them to the core through its hooks
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import logging
 import typing as t
@@ -15,14 +16,10 @@ from redis.retry import Retry
 import kolba
 from kolba import ConfigError, ConfigKey, HealthCheck, hookimpl
 
+from .redis import DEFAULT_REDIS_URL, RedisSessionInterface
 from .serialization import FORMATS, msgpack_available
-from .sessions import RedisSessionInterface
 
 logger = logging.getLogger("kolba_session_redis")
-
-#: Where sessions go when neither ``SESSION_REDIS`` nor ``SESSION_REDIS_URL`` is set, as
-#: Flask-Session's default client does.
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 
 _CLIENT_METHODS = ("get", "set", "delete", "expire", "pipeline", "ping")
 
@@ -50,6 +47,15 @@ def _check_timeout(value: float) -> None:
 def _check_sid_length(value: int) -> None:
     if not 16 <= value <= 256:
         raise ValueError(f"got {value}; use 16 to 256 random bytes (32, the default, is plenty).")
+
+
+def _check_type(value: str) -> None:
+    # Flask-Session compares the type case-insensitively.
+    if value.lower() != "redis":
+        raise ValueError(
+            f"Unrecognized value for SESSION_TYPE: {value!r}. This package stores sessions in"
+            " Redis only: set SESSION_TYPE = 'redis'."
+        )
 
 
 def _check_prefix(value: str) -> None:
@@ -130,8 +136,21 @@ def fail_fast(client: t.Any, timeout: float) -> t.Any:
     return redis.Redis(connection_pool=copy)
 
 
-class Session(kolba.Extension):
-    """Server-side sessions in Redis, with Flask-Session's API."""
+@dataclasses.dataclass
+class SessionState(kolba.ExtensionState):
+    """What ``app.extensions["session"]`` holds: the app's session interface (also set as
+    ``app.session_interface`` by ``init_app``, as Flask-Session does)."""
+
+    interface: RedisSessionInterface
+
+
+class Session(kolba.Extension[SessionState]):
+    """Server-side sessions in Redis, with Flask-Session's API.
+
+    ``Session(app)`` or ``Session().init_app(app)`` reads the ``SESSION_*`` config keys and
+    sets ``app.session_interface`` to a :class:`~kolba_session_redis.redis.RedisSessionInterface`;
+    an invalid value raises ``ValueError`` (a :class:`kolba.ConfigError` naming the key).
+    """
 
     name = "session"
     distribution = "kolba-session-redis"
@@ -141,7 +160,7 @@ class Session(kolba.Extension):
             str,
             "redis",
             "Where sessions are stored; this package stores them in Redis only.",
-            choices=("redis",),
+            check=_check_type,
         ),
         ConfigKey(
             "SESSION_REDIS",
@@ -199,8 +218,9 @@ class Session(kolba.Extension):
         ),
     )
 
-    def create_state(self, app: kolba.Kolba) -> RedisSessionInterface:
-        """Build the app's session interface (kept in ``app.extensions["session"]``)."""
+    def create_state(self, app: kolba.Kolba, options: t.Mapping[str, t.Any]) -> SessionState:
+        """Build the app's session interface, keep it in ``app.extensions["session"]`` and
+        make it ``app.session_interface``."""
         config = app.config
         if config["SESSION_SERIALIZATION_FORMAT"] == "msgpack" and not msgpack_available():
             raise ConfigError(
@@ -229,19 +249,16 @@ class Session(kolba.Extension):
                 config["SESSION_REDIS_TIMEOUT"],
                 "; ".join(problems),
             )
-        return RedisSessionInterface(
-            client,
+        interface = RedisSessionInterface(
+            client=client,
             key_prefix=config["SESSION_KEY_PREFIX"],
             use_signer=config["SESSION_USE_SIGNER"],
             permanent=config["SESSION_PERMANENT"],
             sid_length=config["SESSION_ID_LENGTH"],
             serialization_format=config["SESSION_SERIALIZATION_FORMAT"],
         )
-
-    @hookimpl
-    def kolba_session_interface(self, app: kolba.Kolba) -> RedisSessionInterface:
-        interface: RedisSessionInterface = self.state(app)
-        return interface
+        app.session_interface = interface
+        return SessionState(interface)
 
     @hookimpl
     def kolba_app_startup(self, app: kolba.Kolba) -> None:
@@ -254,7 +271,7 @@ class Session(kolba.Extension):
 
     @hookimpl
     def kolba_health_checks(self, app: kolba.Kolba) -> list[HealthCheck]:
-        interface: RedisSessionInterface = self.state(app)
+        interface = self.state(app).interface
         timeout = (
             _connection_kwargs(interface.client).get("socket_timeout")
             or app.config["SESSION_REDIS_TIMEOUT"]

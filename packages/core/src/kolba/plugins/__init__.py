@@ -12,9 +12,11 @@ from .discovery import load_extension as load_extension
 from .extension import ConfigError as ConfigError
 from .extension import ConfigKey as ConfigKey
 from .extension import Extension as Extension
+from .extension import ExtensionState as ExtensionState
 from .extension import HealthCheck as HealthCheck
 from .extension import PluginInfo as PluginInfo
 from .extension import apply_config as apply_config
+from .extension import config_defaults as config_defaults
 from .hookspecs import hookspec as hookspec
 from .manager import PluginManager as PluginManager
 from .manager import hookimpl as hookimpl

@@ -17,7 +17,7 @@ if t.TYPE_CHECKING:
     from jinja2 import Environment
 
     from ..app import Kolba
-    from ..sessions import SessionInterface
+    from ..typing import ResponseReturnValue
     from ..wrappers import Request
     from .extension import ConfigKey, HealthCheck, PluginInfo
 
@@ -63,32 +63,17 @@ def kolba_jinja_environment(app: Kolba, env: Environment) -> None:
     raise NotImplementedError
 
 
-@hookspec
-def kolba_template_context(app: Kolba) -> dict[str, t.Any]:
-    """Return names to add to every template's context, like a context processor.
-
-    Called on every render; values passed to ``render_template`` win over these.
-    """
-    raise NotImplementedError
-
-
-@hookspec
-def kolba_wsgi_middleware(
-    app: Kolba,
-) -> t.Callable[[t.Callable[..., t.Any]], t.Callable[..., t.Any]] | None:
-    """Return a middleware factory ``factory(wsgi_app) -> wsgi_app`` (or ``None``).
-
-    Applied once at start-up around ``app.wsgi_app``. Order follows pluggy's call order
-    (``tryfirst`` implementations first): the first result becomes the outermost layer.
-    """
-    raise NotImplementedError
-
-
 @hookspec(firstresult=True)
-def kolba_session_interface(app: Kolba) -> SessionInterface | None:
-    """*First result.* Provide the app's session interface (server-side sessions).
+def kolba_before_request(app: Kolba, request: Request) -> ResponseReturnValue | None:
+    """*First result.* Act on a request before the app's own request hooks.
 
-    Called once at start-up; the result replaces ``app.session_interface``.
+    Called for every request, after the URL value preprocessors (which only prepare the view
+    arguments) and before every ``before_request`` function of the app and its blueprints,
+    in pluggy's call order (``tryfirst`` first).
+    Return a response value to answer the request at once: the view and the app's
+    ``before_request`` functions are skipped, its ``after_request`` functions still run.
+    Resolved once per set of plugins: a request costs nothing when no plugin implements it.
+    kolba-cors answers preflight requests here.
     """
     raise NotImplementedError
 

@@ -28,6 +28,8 @@ class PluginManager(pluggy.PluginManager):
         self._implemented: dict[str, bool] = {}
         #: Counts changes to the set of registered plugins.
         self.generation = 0
+        #: Functions called after each change to the set of registered plugins.
+        self.on_change: list[t.Callable[[], None]] = []
 
     def register(self, plugin: t.Any, name: str | None = None) -> str | None:
         rv = super().register(plugin, name)
@@ -36,15 +38,19 @@ class PluginManager(pluggy.PluginManager):
         except pluggy.PluginValidationError:
             self.unregister(plugin)
             raise
-        self._implemented.clear()
-        self.generation += 1
+        self._changed()
         return rv
 
     def unregister(self, plugin: t.Any = None, name: str | None = None) -> t.Any:
         rv = super().unregister(plugin, name)
+        self._changed()
+        return rv
+
+    def _changed(self) -> None:
         self._implemented.clear()
         self.generation += 1
-        return rv
+        for listener in self.on_change:
+            listener()
 
     def implemented(self, hook_name: str) -> bool:
         """Whether any registered plugin implements ``hook_name`` (cached until the set of

@@ -7,7 +7,7 @@ import dataclasses
 import typing as t
 
 import kolba
-from kolba import ConfigKey, HealthCheck, current_app, hookimpl
+from kolba import ConfigKey, HealthCheck, hookimpl
 
 if t.TYPE_CHECKING:
     from jinja2 import Environment
@@ -21,13 +21,13 @@ def _not_blank(value: str) -> None:
 
 
 @dataclasses.dataclass(frozen=True)
-class GreetingState:
+class GreetingState(kolba.ExtensionState):
     """What the extension keeps for one app, in ``app.extensions["greeting"]``."""
 
     text: str
 
 
-class Greeting(kolba.Extension):
+class Greeting(kolba.Extension[GreetingState]):
     """Greets people by name in views, templates and kolba shell."""
 
     name = "greeting"
@@ -38,6 +38,7 @@ class Greeting(kolba.Extension):
             "Hello",
             "The word greet() puts before a name.",
             check=_not_blank,
+            option="text",
         ),
         ConfigKey(
             "GREETING_TEMPLATE_GLOBAL",
@@ -47,8 +48,8 @@ class Greeting(kolba.Extension):
         ),
     )
 
-    def create_state(self, app: kolba.Kolba) -> GreetingState:
-        return GreetingState(text=app.config["GREETING_TEXT"])
+    def create_state(self, app: kolba.Kolba, options: t.Mapping[str, t.Any]) -> GreetingState:
+        return GreetingState(text=self.settings(app, options)["GREETING_TEXT"])
 
     @hookimpl
     def kolba_jinja_environment(self, app: kolba.Kolba, env: Environment) -> None:
@@ -61,7 +62,7 @@ class Greeting(kolba.Extension):
 
     @hookimpl
     def kolba_health_checks(self, app: kolba.Kolba) -> list[HealthCheck]:
-        state: GreetingState = self.state(app)
+        state = self.state(app)
 
         def check() -> str | None:
             # An extension with a backing service would connect to it here.
@@ -75,10 +76,9 @@ def greet(name: str) -> str:
 
     Needs an app context of an app on which :class:`Greeting` is initialised.
     """
-    state: GreetingState | None = current_app.extensions.get(Greeting.name)
-    if state is None:
-        raise RuntimeError(
-            f"The greeting extension is not initialised on app {current_app.name!r}. Call"
-            " Greeting().init_app(app) in your app factory."
-        )
-    return f"{state.text}, {name}!"
+    return f"{_accessor.state().text}, {name}!"
+
+
+#: Reads the current app's state for module functions; any Greeting object reads the same
+#: ``app.extensions["greeting"]``.
+_accessor = Greeting()
