@@ -60,6 +60,14 @@ class CountingReader(io.RawIOBase):
             while chunk := self.read(CHUNK_SIZE):
                 chunks.append(chunk)
             return b"".join(chunks)
+        # Fill the request unless the source ends: s3transfer takes a short read for the end
+        # of the file, and would then send a large file as one request held in memory.
         buffer = bytearray(size)
-        n = self.readinto(buffer)
-        return bytes(buffer[:n])
+        view = memoryview(buffer)
+        filled = 0
+        while filled < size:
+            n = self.readinto(view[filled:])
+            if not n:
+                break
+            filled += n
+        return bytes(buffer[:filled])
