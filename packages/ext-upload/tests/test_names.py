@@ -35,7 +35,9 @@ def test_names_that_sanitise_to_nothing_are_refused(given):
     assert "no usable characters" in info.value.description
 
 
-@pytest.mark.parametrize("device", ["CON", "con.txt", "PRN.png", "aux", "NUL.tar.gz", "COM1.log", "lpt9"])
+@pytest.mark.parametrize(
+    "device", ["CON", "con.txt", "PRN.png", "aux", "NUL.tar.gz", "COM1.log", "lpt9"]
+)
 def test_windows_device_names_are_prefixed(device):
     assert secure_filename(device) == f"_{device.split('.')[0]}" + (
         "." + device.split(".", 1)[1].lower() if "." in device else ""
@@ -57,9 +59,20 @@ def test_unicode_is_normalised_so_two_spellings_are_one_name():
 
 @pytest.mark.parametrize(
     "key",
-    ["../x.txt", "a/../../x.txt", "/etc/passwd", "a//b.txt", "a\\..\\b", "a%2f..%2fb",
-     "x\x00.txt", "", "a/./b", "ｘ.txt", "a/" + "b" * 256],
-)  # fmt: skip
+    [
+        "../x.txt",
+        "a/../../x.txt",
+        "/etc/passwd",
+        "a//b.txt",
+        "a\\..\\b",
+        "a%2f..%2fb",
+        "x\x00.txt",
+        "",
+        "a/./b",
+        "ｘ.txt",
+        "a/" + "b" * 256,
+    ],
+)
 def test_keys_leaving_the_set_are_refused(key):
     with pytest.raises(BadFilename):
         check_key(key)

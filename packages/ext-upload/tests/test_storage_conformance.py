@@ -32,7 +32,6 @@ class TestS3Storage(StorageConformance):
         config["UPLOAD_S3_PART_SIZE"] = 5 * 1024 * 1024
         return _storage(config)
 
-
     def test_failed_multipart_upload_leaves_no_parts(self, storage):
         self.test_failing_stream_leaves_no_object(storage)
         assert not storage.client.list_multipart_uploads(Bucket=storage.bucket).get("Uploads")

@@ -57,10 +57,21 @@ def test_kolba_plugins_lists_it_enabled(tmp_path):
     )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tmp_path), *sys.path])}
     result = subprocess.run(
-        [sys.executable, "-c", "from kolba.cli import main; main()", "--app", "upapp",
-         "plugins", "--json"],
-        capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from kolba.cli import main; main()",
+            "--app",
+            "upapp",
+            "plugins",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     rows = {row["name"]: row for row in json.loads(result.stdout)}
     assert rows["uploads"]["enabled"] is True

@@ -44,9 +44,7 @@ def app(tmp_path):
 
 
 def post(client, setname, data, filename, **form):
-    return client.post(
-        f"/upload/{setname}", data={"file": (io.BytesIO(data), filename), **form}
-    )
+    return client.post(f"/upload/{setname}", data={"file": (io.BytesIO(data), filename), **form})
 
 
 def test_save_returns_the_stored_object(app, tmp_path):

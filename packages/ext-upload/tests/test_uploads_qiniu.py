@@ -76,8 +76,9 @@ def test_upload_token_works_with_the_sdk_as_in_the_seed(app, stand_in, tmp_path)
     with app.test_request_context():
         token = avatars.upload_token("avatar.jpg", 3600)
     region = qiniu.Region(up_host=stand_in.url.split("//")[1], scheme="http")
-    ret, info = qiniu.put_file_v2(token, "avatars/avatar.jpg", str(localfile),
-                                  version="v2", regions=[region])  # fmt: skip
+    ret, info = qiniu.put_file_v2(
+        token, "avatars/avatar.jpg", str(localfile), version="v2", regions=[region]
+    )
     assert info.status_code == 200, info
     assert ret["key"] == "avatars/avatar.jpg"
     assert ret["hash"] == qiniu.etag(str(localfile)) == qiniu_etag(localfile.read_bytes())
@@ -149,8 +150,12 @@ def test_a_slow_qiniu_gives_503_within_the_timeout(stand_in):
 def test_direct_upload_grant_posts_straight_to_qiniu(app, stand_in):
     with app.test_request_context():
         grant = avatars.direct_upload("face.png")
-    sent = requests.post(grant["url"], data=grant["fields"],
-                         files={"file": ("face.png", PNG, "image/png")}, timeout=5)  # fmt: skip
+    sent = requests.post(
+        grant["url"],
+        data=grant["fields"],
+        files={"file": ("face.png", PNG, "image/png")},
+        timeout=5,
+    )
     assert sent.status_code == 200, sent.text
     client = app.test_client()
     done = client.post(grant["complete_url"], json={"ticket": grant["ticket"]})
@@ -161,8 +166,12 @@ def test_direct_upload_grant_posts_straight_to_qiniu(app, stand_in):
 def test_direct_upload_token_carries_the_size_limit(app, stand_in):
     with app.test_request_context():
         grant = avatars.direct_upload("big.png")
-    sent = requests.post(grant["url"], data=grant["fields"],
-                         files={"file": ("big.png", b"\x00" * 2048, "image/png")}, timeout=5)  # fmt: skip
+    sent = requests.post(
+        grant["url"],
+        data=grant["fields"],
+        files={"file": ("big.png", b"\x00" * 2048, "image/png")},
+        timeout=5,
+    )
     assert sent.status_code == 413
 
 

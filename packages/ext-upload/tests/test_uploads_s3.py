@@ -16,6 +16,7 @@ from kolba import request
 from kolba.pytest_plugin import make_app
 from kolba_upload import (
     IMAGES,
+    BadFilename,
     StorageUnavailable,
     Uploads,
     UploadSet,
@@ -86,10 +87,9 @@ def test_keys_escaping_the_prefix_are_refused(app, moto_s3, bucket):
     moto_s3.client().put_object(Bucket=bucket, Key="media/secret.txt", Body=b"s")
     with app.test_request_context():
         for key in ("../secret.txt", "..%2fsecret.txt", "/media/secret.txt"):
-            with pytest.raises(Exception) as info:
+            with pytest.raises(BadFilename):
                 photos.open(key)
-            assert info.value.code == 400
-            with pytest.raises(Exception):
+            with pytest.raises(BadFilename):
                 photos.delete(key)
     assert "media/secret.txt" in keys(moto_s3, bucket)
 
@@ -101,9 +101,12 @@ def test_collision_renames_on_s3(app):
 
 
 def test_large_file_is_sent_as_multipart_and_hashes_match(moto_s3, bucket):
-    app = make_app("s3_multipart", **moto_s3.config(bucket),
-                   UPLOAD_S3_MULTIPART_THRESHOLD=5 * 1024 * 1024,
-                   UPLOAD_S3_PART_SIZE=5 * 1024 * 1024)  # fmt: skip
+    app = make_app(
+        "s3_multipart",
+        **moto_s3.config(bucket),
+        UPLOAD_S3_MULTIPART_THRESHOLD=5 * 1024 * 1024,
+        UPLOAD_S3_PART_SIZE=5 * 1024 * 1024,
+    )
     uploads = Uploads(app)
     size = 16 * 1024 * 1024
     source = _PatternStream(size)
@@ -121,8 +124,12 @@ def test_direct_upload_with_presigned_post_then_callback_records_it(app, moto_s3
     grant = client.post("/photos/direct", json={"filename": "../face.PNG"}).get_json()
     assert grant["method"] == "POST"
     assert grant["key"].endswith("/face.png")
-    sent = requests.post(grant["url"], data=grant["fields"],
-                         files={"file": ("face.png", PNG, "image/png")}, timeout=10)  # fmt: skip
+    sent = requests.post(
+        grant["url"],
+        data=grant["fields"],
+        files={"file": ("face.png", PNG, "image/png")},
+        timeout=10,
+    )
     assert sent.status_code in (200, 204), sent.text
     recorded = []
 
@@ -150,8 +157,12 @@ def test_callback_refuses_and_removes_a_direct_upload_over_the_limit(app, moto_s
     # moto does not enforce the policy's content-length-range; the callback checks again.
     client = app.test_client()
     grant = client.post("/photos/direct", json={"filename": "x.png"}).get_json()
-    requests.post(grant["url"], data=grant["fields"],
-                  files={"file": ("x.png", b"\x00" * (65 * 1024), "image/png")}, timeout=10)  # fmt: skip
+    requests.post(
+        grant["url"],
+        data=grant["fields"],
+        files={"file": ("x.png", b"\x00" * (65 * 1024), "image/png")},
+        timeout=10,
+    )
     assert f"media/photos/{grant['key']}" in keys(moto_s3, bucket)
     response = client.post(grant["complete_url"], json={"ticket": grant["ticket"]})
     assert response.status_code == 413

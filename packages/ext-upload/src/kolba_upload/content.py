@@ -11,9 +11,30 @@ from .errors import UploadNotAllowed
 HEAD_SIZE = 4096
 
 # Extensions with no magic bytes: text, checked for being UTF-8 without NUL instead.
-_TEXT = frozenset("txt csv ini json plist xml yaml yml svg md rst html htm css js py".split())
+_TEXT = frozenset(
+    [
+        "txt",
+        "csv",
+        "ini",
+        "json",
+        "plist",
+        "xml",
+        "yaml",
+        "yml",
+        "svg",
+        "md",
+        "rst",
+        "html",
+        "htm",
+        "css",
+        "js",
+        "py",
+    ]
+)
 # Office and similar formats are zip archives inside.
-_ZIP_FAMILY = frozenset("zip docx xlsx xlsb xltm pptx odt ods odp odf jar epub".split())
+_ZIP_FAMILY = frozenset(
+    ["zip", "docx", "xlsx", "xlsb", "xltm", "pptx", "odt", "ods", "odp", "odf", "jar", "epub"]
+)
 _SAME = {"jpe": "jpg", "jpeg": "jpg", "jfif": "jpg", "tiff": "tif", "oga": "ogg", "tgz": "gz"}
 
 

@@ -189,7 +189,9 @@ class SetState:
             reader = CountingReader(stream, self.max_size, head)
             try:
                 self.storage.write(
-                    key, t.cast(t.BinaryIO, reader), content_type=content_type,
+                    key,
+                    t.cast(t.BinaryIO, reader),
+                    content_type=content_type,
                     overwrite=overwrite,
                 )
             except FileExistsError:
@@ -199,8 +201,12 @@ class SetState:
                 stream.seek(start)
                 continue
             return StoredObject(
-                key, size=reader.size, content_type=content_type, sha256=reader.sha256,
-                url=self.storage.url(key), upload_set=self.name,
+                key,
+                size=reader.size,
+                content_type=content_type,
+                sha256=reader.sha256,
+                url=self.storage.url(key),
+                upload_set=self.name,
             )
         raise Conflict(f"No free name is left for {basename!r} in {self.name!r}.")
 
@@ -292,8 +298,12 @@ class SetState:
                 pass
         content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
         return StoredObject(
-            key, size=reader.size, content_type=content_type, sha256=reader.sha256,
-            url=self.storage.url(key), upload_set=self.name,
+            key,
+            size=reader.size,
+            content_type=content_type,
+            sha256=reader.sha256,
+            url=self.storage.url(key),
+            upload_set=self.name,
         )
 
 
@@ -366,7 +376,8 @@ class UploadsState:
 
 def uploads_state(app: kolba.Kolba | None = None) -> UploadsState:
     """The ``Uploads`` state of ``app`` (the current app by default)."""
-    app = app if app is not None else t.cast(kolba.Kolba, current_app._get_current_object())
+    if app is None:
+        app = t.cast(t.Any, current_app)._get_current_object()
     try:
         return t.cast(UploadsState, app.extensions[Uploads.name])
     except KeyError:
@@ -430,7 +441,7 @@ def _make_blueprint(prefix: str) -> Blueprint:
         if grant.get("set") != setname or setname not in state.sets:
             raise BadRequest("The upload ticket belongs to another upload set.")
         stored = state.get(setname).complete(grant["key"])
-        upload_completed.send(current_app._get_current_object(), upload_set=setname,
+        upload_completed.send(t.cast(t.Any, current_app)._get_current_object(), upload_set=setname,
                               stored=stored)  # fmt: skip
         return stored.to_dict(), 201
 

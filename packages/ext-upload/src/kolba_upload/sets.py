@@ -10,17 +10,42 @@ if t.TYPE_CHECKING:
     from .extension import SetState
 
 TEXT = ("txt",)
-DOCUMENTS = tuple("rtf odf ods gnumeric abw doc docx xls xlsx".split())
-IMAGES = tuple("jpg jpe jpeg png gif svg bmp webp".split())
-AUDIO = tuple("wav mp3 aac ogg oga flac".split())
-DATA = tuple("csv ini json plist xml yaml yml".split())
-SCRIPTS = tuple("js php pl py rb sh".split())
-ARCHIVES = tuple("gz bz2 zip tar tgz txz 7z".split())
+DOCUMENTS = tuple(["rtf", "odf", "ods", "gnumeric", "abw", "doc", "docx", "xls", "xlsx"])
+IMAGES = tuple(["jpg", "jpe", "jpeg", "png", "gif", "svg", "bmp", "webp"])
+AUDIO = tuple(["wav", "mp3", "aac", "ogg", "oga", "flac"])
+DATA = tuple(["csv", "ini", "json", "plist", "xml", "yaml", "yml"])
+SCRIPTS = tuple(["js", "php", "pl", "py", "rb", "sh"])
+ARCHIVES = tuple(["gz", "bz2", "zip", "tar", "tgz", "txz", "7z"])
 SOURCE = tuple(
-    "c cpp c++ h hpp h++ cxx hxx hdl ada asm cs java jav js kt kts go php py rb rs sh swift"
-    " vb".split()
+    [
+        "c",
+        "cpp",
+        "c++",
+        "h",
+        "hpp",
+        "h++",
+        "cxx",
+        "hxx",
+        "hdl",
+        "ada",
+        "asm",
+        "cs",
+        "java",
+        "jav",
+        "js",
+        "kt",
+        "kts",
+        "go",
+        "php",
+        "py",
+        "rb",
+        "rs",
+        "sh",
+        "swift",
+        "vb",
+    ]
 )
-EXECUTABLES = tuple("so exe dll".split())
+EXECUTABLES = tuple(["so", "exe", "dll"])
 #: What a set allows when it names no extensions: text, documents, images and data.
 DEFAULTS = TEXT + DOCUMENTS + IMAGES + DATA
 

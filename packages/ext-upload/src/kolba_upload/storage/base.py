@@ -47,9 +47,7 @@ class Storage(abc.ABC):
     name: t.ClassVar[str] = ""
 
     @abc.abstractmethod
-    def write(
-        self, key: str, stream: t.BinaryIO, *, content_type: str, overwrite: bool
-    ) -> None:
+    def write(self, key: str, stream: t.BinaryIO, *, content_type: str, overwrite: bool) -> None:
         """Store everything ``stream`` yields under ``key``."""
 
     @abc.abstractmethod

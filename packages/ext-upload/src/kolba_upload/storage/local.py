@@ -48,9 +48,7 @@ class LocalStorage(Storage):
             raise ObjectNotFound()
         return target
 
-    def write(
-        self, key: str, stream: t.BinaryIO, *, content_type: str, overwrite: bool
-    ) -> None:
+    def write(self, key: str, stream: t.BinaryIO, *, content_type: str, overwrite: bool) -> None:
         target = self._target(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-", suffix=".part")

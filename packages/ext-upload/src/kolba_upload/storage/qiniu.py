@@ -137,9 +137,7 @@ class QiniuStorage(Storage):
             rules["insertOnly"] = 1
         return str(self.auth.upload_token(self.bucket, full_key, expires, rules or None))
 
-    def write(
-        self, key: str, stream: t.BinaryIO, *, content_type: str, overwrite: bool
-    ) -> None:
+    def write(self, key: str, stream: t.BinaryIO, *, content_type: str, overwrite: bool) -> None:
         # The SDK's form upload sends the body from memory; the set's max_size (checked by
         # the reader while this reads) bounds it. Direct uploads avoid it for large files.
         data = stream.read()

@@ -12,7 +12,7 @@ import boto3
 import botocore.config
 import botocore.exceptions
 from boto3.s3.transfer import TransferConfig
-from s3transfer.exceptions import S3UploadFailedError, RetriesExceededError
+from s3transfer.exceptions import RetriesExceededError, S3UploadFailedError
 
 from ..errors import ObjectNotFound, StorageUnavailable
 from .base import BackendSettings, Storage
@@ -120,9 +120,7 @@ class S3Storage(Storage):
         """The object's key in the bucket: the set's prefix and ``key``."""
         return f"{self.prefix}{key}"
 
-    def write(
-        self, key: str, stream: t.BinaryIO, *, content_type: str, overwrite: bool
-    ) -> None:
+    def write(self, key: str, stream: t.BinaryIO, *, content_type: str, overwrite: bool) -> None:
         if not overwrite and self.exists(key):
             raise FileExistsError(key)
         try:
