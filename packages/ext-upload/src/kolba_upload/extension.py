@@ -319,7 +319,8 @@ class UploadsState:
 
     def add(self, upload_set: UploadSet) -> None:
         known = self.sets.get(upload_set.name)
-        if known is not None and known is not upload_set:
+        # The app's own "files" set replaces the one every app gets by default.
+        if known is not None and known is not upload_set and known is not _DEFAULT_FILES:
             raise ValueError(f"Another upload set named {upload_set.name!r} is configured.")
         self.sets[upload_set.name] = upload_set
 
@@ -461,6 +462,10 @@ def _qiniu(app: kolba.Kolba, settings: BackendSettings) -> Storage:
     return QiniuStorage.from_app(app, settings)
 
 
+#: The set ``Uploads.save`` uses unless the app configures its own set named ``files``.
+_DEFAULT_FILES = UploadSet(DEFAULT_SET)
+
+
 class Uploads(kolba.Extension):
     """File uploads to local disk, S3 or Qiniu, with named upload sets."""
 
@@ -469,7 +474,7 @@ class Uploads(kolba.Extension):
     config_keys = CONFIG_KEYS
 
     def __init__(self, app: kolba.Kolba | None = None, *upload_sets: UploadSet) -> None:
-        self.upload_sets = (UploadSet(DEFAULT_SET), *upload_sets)
+        self.upload_sets = (_DEFAULT_FILES, *upload_sets)
         super().__init__(app)
 
     def create_state(self, app: kolba.Kolba) -> UploadsState:

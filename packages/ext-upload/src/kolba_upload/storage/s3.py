@@ -107,6 +107,9 @@ class S3Storage(Storage):
             # Each thread holds one part in memory: two keep memory at a few parts.
             max_concurrency=2,
         )
+        # A stream that cannot seek is read part by part into memory; s3transfer queues ten
+        # such parts by default, which is 80 MiB at the default part size.
+        transfer.max_in_memory_upload_chunks = 2
         return cls(
             client,
             bucket,
