@@ -86,6 +86,7 @@ class Served:
 
 def test_file_chosen_in_the_form_is_saved(browser, tmp_path):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     notes = UploadSet("notes", TEXT)
     app = Kolba("browser_form")
@@ -105,7 +106,10 @@ def test_file_chosen_in_the_form_is_saved(browser, tmp_path):
         browser.get(served.url + "/uploader")
         browser.find_element(By.NAME, "file").send_keys(str(picked))
         browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
-        assert "file uploaded successfully" in browser.find_element(By.TAG_NAME, "body").text
+        # The click starts a navigation: wait for the answer page rather than racing it.
+        WebDriverWait(browser, 20).until(
+            lambda driver: "file uploaded successfully" in driver.page_source
+        )
     assert (tmp_path / "upload" / "notes" / "会议_记录.txt").read_text() == "第一条\n"
 
 

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import kolba_upload
 from kolba.pytest_plugin import make_app, service_unavailable
 
@@ -125,3 +127,18 @@ def test_readme_example_runs(tmp_path, monkeypatch):
     response = app.test_client().post("/avatar", data={"file": (io.BytesIO(png), "我.png")})
     assert response.status_code == 201, response.text
     assert (tmp_path / "uploads" / "avatars" / "我.png").read_bytes() == png
+
+
+def test_health_checks_probe_each_set(tmp_path):
+    from kolba_upload import StorageUnavailable, Uploads, UploadSet
+    from kolba_upload.testing import BrokenS3
+
+    with BrokenS3(500) as broken:
+        app = make_app("health", **broken.config())
+        Uploads(app, UploadSet("docs"))
+        checks = {
+            c.name: c for found in app.plugins.hook.kolba_health_checks(app=app) for c in found
+        }
+        assert sorted(checks) == ["uploads:docs", "uploads:files"]
+        with app.app_context(), pytest.raises(StorageUnavailable, match="S3 storage failed"):
+            checks["uploads:files"].check()

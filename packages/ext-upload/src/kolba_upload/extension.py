@@ -503,6 +503,18 @@ class Uploads(kolba.Extension):
             for name in list(state.sets):
                 state.get(name)
 
+    @kolba.hookimpl
+    def kolba_health_checks(self, app: kolba.Kolba) -> list[kolba.HealthCheck]:
+        # One storage call per set, for `kolba doctor`: a missing bucket, refused
+        # credentials or an unreachable server show up here rather than on an upload.
+        state = self.state(app)
+
+        def probe(name: str) -> t.Callable[[], None]:
+            return lambda: state.get(name).storage.exists_probe()
+
+        timeout = float(app.config["UPLOAD_TIMEOUT"]) * 2
+        return [kolba.HealthCheck(f"uploads:{name}", probe(name), timeout) for name in state.sets]
+
     def _default(self) -> SetState:
         return set_state(DEFAULT_SET)
 

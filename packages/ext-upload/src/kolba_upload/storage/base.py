@@ -71,6 +71,11 @@ class Storage(abc.ABC):
         """A URL a browser can fetch the object from; signed for ``expires`` seconds where
         the backend signs URLs (S3, a private Qiniu bucket)."""
 
+    def exists_probe(self) -> None:
+        """Raise when the storage cannot be used (for ``kolba doctor``): by default, look up
+        a key that is never stored."""
+        self.exists(".kolba-upload-health-check")
+
     def path(self, key: str) -> str:
         """The local file path of the object; only local storage has one."""
         raise NotImplementedError(f"The {self.name} backend keeps no local files.")
