@@ -41,8 +41,8 @@ def create_app(config=None):
 
     @upload_completed.connect_via(app)
     def record(sender, upload_set, stored):
-        # A real app inserts a row here: owner, key, size, sha256.
-        recorded.append({"set": upload_set, "key": stored.key, "sha256": stored.sha256})
+        # A real app inserts a row here: owner, key, size.
+        recorded.append({"set": upload_set, "key": stored.key, "size": stored.size})
 
     @app.get("/")
     def page():

@@ -285,23 +285,22 @@ class SetState:
         if self.max_size is not None and size > self.max_size:
             self.storage.delete(key)
             raise UploadTooLarge(f"The file is larger than the {self.max_size} bytes allowed.")
-        with self.storage.open(key) as stream:
-            reader = CountingReader(stream, self.max_size)
-            if self.check_content:
-                head = reader.read(HEAD_SIZE)
-                try:
-                    check_content(head, names.extension(key))
-                except UploadNotAllowed:
-                    self.storage.delete(key)
-                    raise
-            while reader.read(1024 * 1024):
-                pass
+        if self.check_content:
+            with self.storage.open(key) as stream:
+                head = stream.read(HEAD_SIZE)
+            try:
+                check_content(head, names.extension(key))
+            except UploadNotAllowed:
+                self.storage.delete(key)
+                raise
         content_type = mimetypes.guess_type(key)[0] or "application/octet-stream"
+        # The file is not downloaded to hash it: that would pull every large direct upload
+        # through the app after all. ``sha256`` is empty for direct uploads.
         return StoredObject(
             key,
-            size=reader.size,
+            size=size,
             content_type=content_type,
-            sha256=reader.sha256,
+            sha256="",
             url=self.storage.url(key),
             upload_set=self.name,
         )
