@@ -236,3 +236,12 @@ def test_unknown_backend_names_the_config_key(tmp_path):
     Uploads(app)
     with pytest.raises(kolba.ConfigError, match="UPLOAD_BACKEND.*ftp"):
         app.test_client().get("/")
+
+
+def test_uploaded_allow_adds_to_an_all_except_set(tmp_path):
+    scripts_too = UploadSet("scripts_too", AllExcept(["exe", "sh"]))
+    app = make_app("allow_extra", UPLOAD_FOLDER=str(tmp_path), UPLOADED_SCRIPTS_TOO_ALLOW=["sh"])
+    configure_uploads(app, scripts_too)
+    with app.test_request_context():
+        assert scripts_too.extension_allowed("sh")
+        assert not scripts_too.extension_allowed("exe")

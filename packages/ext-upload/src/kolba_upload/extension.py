@@ -31,7 +31,7 @@ from kolba import (
 from . import names
 from .content import HEAD_SIZE, check_content
 from .errors import ObjectNotFound, UploadNotAllowed, UploadTooLarge
-from .sets import ALL, StoredObject, UploadSet
+from .sets import All, AllExcept, StoredObject, UploadSet
 from .storage.base import BackendSettings, Storage
 from .storage.local import LocalStorage
 from .stream import CountingReader
@@ -134,7 +134,8 @@ class SetState:
 
     upload_set: UploadSet
     storage: Storage
-    allowed: t.Any
+    allowed: frozenset[str] | All | AllExcept
+    also_allowed: frozenset[str]
     denied: frozenset[str]
     max_size: int | None
     check_content: bool
@@ -145,7 +146,7 @@ class SetState:
         return self.upload_set.name
 
     def extension_allowed(self, ext: str) -> bool:
-        return ext not in self.denied and ext in self.allowed
+        return ext not in self.denied and (ext in self.also_allowed or ext in self.allowed)
 
     def _checked_name(self, filename: str) -> str:
         safe = names.safe_name(filename)
@@ -357,16 +358,14 @@ class UploadsState:
         except LookupError as e:
             raise kolba.ConfigError("UPLOAD_BACKEND", f"{e} Install or register it.") from None
         allowed = upload_set.extensions
-        extra = frozenset(config.get(prefix + "ALLOW", ()))
-        if extra and allowed is not ALL:
-            allowed = frozenset(allowed) | extra  # type: ignore[arg-type]
-        elif not isinstance(allowed, (frozenset, type(ALL))) and hasattr(allowed, "__iter__"):
+        if not isinstance(allowed, (All, AllExcept)):
             allowed = frozenset(allowed)
         max_size = options.get("max_size", upload_set.max_size)
         return SetState(
             upload_set=upload_set,
             storage=factory(self.app, settings),
             allowed=allowed,
+            also_allowed=frozenset(config.get(prefix + "ALLOW", ())),
             denied=frozenset(config.get(prefix + "DENY", ())),
             max_size=max_size if max_size is not None else config["UPLOAD_MAX_SIZE"],
             check_content=options.get("check_content", upload_set.check_content),
