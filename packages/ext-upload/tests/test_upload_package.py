@@ -48,7 +48,7 @@ def test_entry_point_names_the_extension():
     from kolba.plugins import installed_extensions
 
     found = {ext.name: ext for ext in installed_extensions()}
-    assert found["uploads"].target == "kolba_upload:Uploads"
+    assert found["upload"].target == "kolba_upload:Uploads"
 
 
 def test_kolba_plugins_lists_it_enabled(tmp_path):
@@ -76,16 +76,16 @@ def test_kolba_plugins_lists_it_enabled(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     rows = {row["name"]: row for row in json.loads(result.stdout)}
-    assert rows["uploads"]["enabled"] is True
-    assert rows["uploads"]["distribution"] == "kolba-upload"
-    assert "kolba_register_backends" in rows["uploads"]["hooks"]
+    assert rows["upload"]["enabled"] is True
+    assert rows["upload"]["distribution"] == "kolba-upload"
+    assert "kolba_register_backends" in rows["upload"]["hooks"]
 
 
 def test_kolba_extensions_config_enables_it_by_name(tmp_path):
     _installed()
-    app = make_app("by_name", KOLBA_EXTENSIONS=["uploads"], UPLOAD_FOLDER=str(tmp_path))
+    app = make_app("by_name", KOLBA_EXTENSIONS=["upload"], UPLOAD_FOLDER=str(tmp_path))
     app.test_client().get("/")
-    assert "uploads" in app.extensions
+    assert "upload" in app.extensions
 
 
 def test_third_party_backend_registers_through_the_hook(tmp_path):
@@ -139,6 +139,6 @@ def test_health_checks_probe_each_set(tmp_path):
         checks = {
             c.name: c for found in app.plugins.hook.kolba_health_checks(app=app) for c in found
         }
-        assert sorted(checks) == ["uploads:docs", "uploads:files"]
+        assert sorted(checks) == ["upload:docs", "upload:files"]
         with app.app_context(), pytest.raises(StorageUnavailable, match="S3 storage failed"):
-            checks["uploads:files"].check()
+            checks["upload:files"].check()

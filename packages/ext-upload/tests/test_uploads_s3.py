@@ -222,7 +222,7 @@ def test_a_hanging_s3_gives_503_within_the_timeout():
 def test_bad_credentials_against_moto_give_503(moto_s3, bucket, monkeypatch):
     app = make_app("s3_creds", **moto_s3.config(bucket))
     Uploads(app)
-    storage = app.extensions["uploads"].get("files").storage
+    storage = app.extensions["upload"].get("files").storage
 
     def refuse(*args, **kwargs):
         raise botocore.exceptions.NoCredentialsError()

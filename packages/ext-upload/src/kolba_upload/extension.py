@@ -467,7 +467,7 @@ _DEFAULT_FILES = UploadSet(DEFAULT_SET)
 class Uploads(kolba.Extension):
     """File uploads to local disk, S3 or Qiniu, with named upload sets."""
 
-    name = "uploads"
+    name = "upload"
     distribution = "kolba-upload"
     config_keys = CONFIG_KEYS
 
@@ -511,7 +511,7 @@ class Uploads(kolba.Extension):
             return lambda: state.get(name).storage.exists_probe()
 
         timeout = float(app.config["UPLOAD_TIMEOUT"]) * 2
-        return [kolba.HealthCheck(f"uploads:{name}", probe(name), timeout) for name in state.sets]
+        return [kolba.HealthCheck(f"upload:{name}", probe(name), timeout) for name in state.sets]
 
     def _default(self) -> SetState:
         return set_state(DEFAULT_SET)
