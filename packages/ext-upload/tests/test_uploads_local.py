@@ -245,3 +245,14 @@ def test_uploaded_allow_adds_to_an_all_except_set(tmp_path):
     with app.test_request_context():
         assert scripts_too.extension_allowed("sh")
         assert not scripts_too.extension_allowed("exe")
+
+
+def test_uploaded_url_config_points_urls_at_another_server(tmp_path):
+    pics = UploadSet("pics", IMAGES)
+    app = make_app(
+        "reuploaded_url", UPLOAD_FOLDER=str(tmp_path), UPLOADED_PICS_URL="https://cdn.example/p/"
+    )
+    configure_uploads(app, pics)
+    with app.test_request_context():
+        stored = pics.save(upload(PNG, "我.png"))
+    assert stored.url == "https://cdn.example/p/%E6%88%91.png"

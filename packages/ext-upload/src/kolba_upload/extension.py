@@ -351,6 +351,8 @@ class UploadsState:
             dest = upload_set.default_dest(self.app)
         if dest is not None:
             options.setdefault("folder", dest)
+        if config.get(prefix + "URL"):
+            options.setdefault("base_url", config[prefix + "URL"])
         backend = options.pop("backend", None) or upload_set.backend or config["UPLOAD_BACKEND"]
         settings = BackendSettings(name, options, is_default=name == DEFAULT_SET)
         try:

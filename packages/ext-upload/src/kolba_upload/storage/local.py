@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import typing as t
+import urllib.parse
 from pathlib import Path
 
 from ..errors import ObjectNotFound
@@ -39,6 +40,10 @@ class LocalStorage(Storage):
             folder = base if settings.is_default else os.path.join(base, settings.set_name)
         elif not os.path.isabs(folder):
             folder = os.path.join(app.root_path, folder)
+        base_url = settings.option("base_url")
+        if base_url:
+            # The files are served by another server (nginx, a CDN) at this address.
+            return cls(folder, lambda key: f"{base_url.rstrip('/')}/{urllib.parse.quote(key)}")
         return cls(folder, lambda key: local_url(app, settings.set_name, key))
 
     def _target(self, key: str) -> Path:
