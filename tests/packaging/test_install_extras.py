@@ -1,6 +1,6 @@
-"""Install ``kolba[cors,jwt,mail,session-redis,flask-bridge]`` from the built wheels into a clean
-virtualenv and check that ``kolba plugins`` lists exactly those extensions, each with its own
-version, and that the Flask bridge's start-up hook stays off unless asked.
+"""Install kolba with every first-party extra from the built wheels into a clean virtualenv and
+check that ``kolba plugins`` lists exactly those extensions, each with its own version, and that
+the Flask bridge's start-up hook stays off unless asked.
 
 Run by ``nox -s packaging``, which builds the wheels into dist/ first.
 """
@@ -24,6 +24,7 @@ EXTRAS = {
     "jwt": "ext-jwt",
     "mail": "ext-mail",
     "session-redis": "ext-session-redis",
+    "upload": "ext-upload",
     "flask-bridge": "flask-bridge",
 }
 
