@@ -37,7 +37,7 @@ F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
 
 @dataclasses.dataclass
-class JWTState:
+class JWTState(kolba.ExtensionState):
     """What one app keeps in ``app.extensions["flask-jwt-extended"]``: its manager, the
     revocation store (``None`` without ``JWT_REDIS_URL``/``JWT_REDIS``) and whether
     templates see ``current_user``.
@@ -56,6 +56,10 @@ class JWTState:
         return getattr(self.manager, name)
 
 
+def _current_user_context() -> dict[str, t.Any]:
+    return {"current_user": current_user}
+
+
 def _check_key_set(value: t.Any) -> None:
     if not isinstance(value, KeySet):
         raise ValueError(f"got {type(value).__name__}; use a kolba_jwt.KeySet of kolba_jwt.Key.")
@@ -63,7 +67,7 @@ def _check_key_set(value: t.Any) -> None:
         raise ValueError("is an empty KeySet; add at least one Key.")
 
 
-class JWTManager(kolba.Extension):
+class JWTManager(kolba.Extension[JWTState]):
     """JSON Web Token authentication with flask-jwt-extended's API."""
 
     name = "flask-jwt-extended"
@@ -71,6 +75,7 @@ class JWTManager(kolba.Extension):
     config_keys = CONFIG_KEYS
 
     def __init__(self, app: kolba.Kolba | None = None, add_context_processor: bool = False) -> None:
+        super().__init__()
         self._user_claims_callback: t.Callable[..., t.Any] = (
             defaults.default_additional_claims_callback
         )
@@ -116,8 +121,10 @@ class JWTManager(kolba.Extension):
         responses. ``add_context_processor`` puts ``current_user`` in templates."""
         super().init_app(app)
         self.state(app).template_current_user = add_context_processor
+        if add_context_processor:
+            app.context_processor(_current_user_context)
 
-    def create_state(self, app: kolba.Kolba) -> JWTState:
+    def create_state(self, app: kolba.Kolba, options: t.Mapping[str, t.Any]) -> JWTState:
         cfg = app.config
         if cfg["JWT_KEYS"] is not None:
             try:
@@ -343,11 +350,6 @@ class JWTManager(kolba.Extension):
             except (JWTExtendedException, jwt.PyJWTError):
                 return None
         return data.get(config.identity_claim_key) or None
-
-    @hookimpl
-    def kolba_template_context(self, app: kolba.Kolba) -> dict[str, t.Any]:
-        state: JWTState = self.state(app)
-        return {"current_user": current_user} if state.template_current_user else {}
 
     @hookimpl
     def kolba_health_checks(self, app: kolba.Kolba) -> list[HealthCheck]:

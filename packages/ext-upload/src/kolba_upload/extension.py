@@ -308,7 +308,7 @@ class SetState:
 
 
 @dataclasses.dataclass
-class UploadsState:
+class UploadsState(kolba.ExtensionState):
     """What ``Uploads`` keeps for one app: its upload sets and, once built, their storage."""
 
     app: kolba.Kolba
@@ -466,7 +466,7 @@ def _qiniu(app: kolba.Kolba, settings: BackendSettings) -> Storage:
 _DEFAULT_FILES = UploadSet(DEFAULT_SET)
 
 
-class Uploads(kolba.Extension):
+class Uploads(kolba.Extension[UploadsState]):
     """File uploads to local disk, S3 or Qiniu, with named upload sets."""
 
     name = "upload"
@@ -477,7 +477,7 @@ class Uploads(kolba.Extension):
         self.upload_sets = (_DEFAULT_FILES, *upload_sets)
         super().__init__(app)
 
-    def create_state(self, app: kolba.Kolba) -> UploadsState:
+    def create_state(self, app: kolba.Kolba, options: t.Mapping[str, t.Any]) -> UploadsState:
         secret = app.config.get("SECRET_KEY") or ""
         signer = itsdangerous.URLSafeTimedSerializer(secret, salt="kolba-upload.direct")
         state = UploadsState(app, {}, signer)
