@@ -544,6 +544,17 @@ class Kolba(Scaffold):
             self.plugins.hook.kolba_app_startup(app=self)
             self._started = True
 
+    def _start_late_plugin(self, plugin: object) -> None:
+        """Run, for ``plugin`` alone, the start-up hooks it missed by being registered after
+        the app started: ``kolba_jinja_environment`` (when the environment exists already)
+        and ``kolba_app_startup``; named backends are re-read on next use."""
+        others = [p for p in self.plugins.get_plugins() if p is not plugin]
+        if "jinja_env" in self.__dict__:
+            self.plugins.subset_hook_caller("kolba_jinja_environment", others)(
+                app=self, env=self.jinja_env
+            )
+        self.plugins.subset_hook_caller("kolba_app_startup", others)(app=self)
+
     def validate_config(self) -> None:
         """Check every declared config key (the core's and every plugin's) against its
         declaration; raise :class:`kolba.ConfigError` naming the first bad key."""

@@ -274,6 +274,16 @@ class Extension(t.Generic[StateT]):
         app.extensions[self.name] = state
         if isinstance(previous_state, ExtensionState) and previous_state is not state:
             previous_state.close()
+        if app._started:
+            # The app is already serving: give this extension the start-up work the others
+            # had, instead of leaving it half set up; if that fails, it is not set up at all.
+            try:
+                app._start_late_plugin(self)
+            except BaseException:
+                del app.extensions[self.name]
+                if app.plugins.is_registered(self):
+                    app.plugins.unregister(self)
+                raise
         return state
 
     def create_state(self, app: Kolba, options: t.Mapping[str, t.Any]) -> StateT:
