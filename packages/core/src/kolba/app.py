@@ -133,8 +133,8 @@ def _plugins_before_request(hook: t.Any) -> BeforeRequestCallable:
     caller = hook.kolba_before_request
 
     def before_request() -> t.Any:
-        ctx = _cv_request.get()
-        return caller(app=ctx.app, request=ctx.request)
+        # The request proxy, so that the request object is built only if a plugin reads it.
+        return caller(app=_cv_request.get().app, request=request)
 
     return before_request
 

@@ -27,11 +27,14 @@ from .options import (
     parse_setting,
     settings_from_config,
 )
-from .policy import ALLOW_ORIGIN, APPLIED, RAISED, CorsState, Policy, is_preflight
+from .policy import ALLOW_ORIGIN, APPLIED, RAISED, CorsState, Policy
 
 if t.TYPE_CHECKING:
     from kolba import Kolba, Request, Response
 
+
+# The WSGI environ key of the Access-Control-Request-Method header, which marks a preflight.
+_PREFLIGHT_HEADER = "HTTP_ACCESS_CONTROL_REQUEST_METHOD"
 
 #: The logger of kolba-cors, as in Flask-CORS: ``logging.getLogger("kolba_cors")``.
 LOG = logging.getLogger("kolba_cors")
@@ -113,7 +116,9 @@ class CORS(Extension[CorsState]):
     def kolba_before_request(self, app: Kolba, request: Request) -> Response | None:
         """Answer a preflight before the app's own ``before_request`` functions run: it
         carries no credentials, so a login check there would refuse it."""
-        if not is_preflight(request):
+        environ = request_ctx.environ
+        # Decided from the environ, so other requests do not build the request object here.
+        if environ.get("REQUEST_METHOD") != "OPTIONS" or _PREFLIGHT_HEADER not in environ:
             return None
         target = _target()
         if not target.found:

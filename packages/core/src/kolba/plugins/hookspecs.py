@@ -72,8 +72,11 @@ def kolba_before_request(app: Kolba, request: Request) -> ResponseReturnValue | 
     in pluggy's call order (``tryfirst`` first).
     Return a response value to answer the request at once: the view and the app's
     ``before_request`` functions are skipped, its ``after_request`` functions still run.
-    Resolved once per set of plugins: a request costs nothing when no plugin implements it.
-    kolba-cors answers preflight requests here.
+    ``request`` is the :data:`kolba.request` proxy: the request object is built only when an
+    implementation reads it, so one that can decide from the WSGI environ
+    (``kolba.globals.request_ctx.environ``) keeps requests it ignores cheap. Resolved once per
+    set of plugins: a request costs nothing when no plugin implements it. kolba-cors answers
+    preflight requests here.
     """
     raise NotImplementedError
 
