@@ -283,7 +283,7 @@ def test_user_client_is_left_unchanged_for_its_other_uses(redis_server, caplog):
     assert caplog.text == ""
     assert user_client.connection_pool.connection_kwargs == before
     assert user_client.get_retry().get_retries() == 10
-    interface = app.extensions["session"]
+    interface = app.extensions["session"].interface
     assert interface.client is not user_client
     kwargs = interface.client.connection_pool.connection_kwargs
     assert kwargs["socket_timeout"] == 0.3

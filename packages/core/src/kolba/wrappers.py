@@ -207,6 +207,7 @@ class Request(_WRequest):
         if not host_is_valid(host):
             raise BadHost(f"Invalid host name {host!r}.")
         return host
+
     def _load_form_data(self) -> None:
         super()._load_form_data()
         # In debug mode, a file field read from a form sent without multipart/form-data

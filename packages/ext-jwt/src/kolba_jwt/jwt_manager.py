@@ -116,13 +116,14 @@ class JWTManager(kolba.Extension[JWTState]):
         if app is not None:
             self.init_app(app, add_context_processor)
 
-    def init_app(self, app: kolba.Kolba, add_context_processor: bool = False) -> None:
+    def init_app(self, app: kolba.Kolba, add_context_processor: bool = False) -> JWTState:
         """Set up ``app``: config defaults and checks, the revocation store, the error
         responses. ``add_context_processor`` puts ``current_user`` in templates."""
-        super().init_app(app)
-        self.state(app).template_current_user = add_context_processor
+        state = super().init_app(app)
+        state.template_current_user = add_context_processor
         if add_context_processor:
             app.context_processor(_current_user_context)
+        return state
 
     def create_state(self, app: kolba.Kolba, options: t.Mapping[str, t.Any]) -> JWTState:
         cfg = app.config

@@ -23,7 +23,7 @@ def _check_early_imports() -> str | None:
     )
 
 
-class FlaskBridge(kolba.Extension):
+class FlaskBridge(kolba.Extension[kolba.ExtensionState]):
     """Enable it on an app (``FlaskBridge(app)`` or ``KOLBA_EXTENSIONS = ["flask-bridge"]``) to
     have ``kolba doctor`` fail when a Flask extension was imported before the bridge."""
 
