@@ -9,6 +9,7 @@ import math
 import os
 import types
 import typing as t
+import warnings
 import weakref
 
 import sqlalchemy as sa
@@ -208,6 +209,21 @@ class SQLAlchemyState:
     #: Connections ``db.session`` uses instead of the engines (the rollback fixture's).
     connections: dict[str | None, sa.engine.Connection] = dataclasses.field(default_factory=dict)
 
+    def relationship(self, *args: t.Any, **kwargs: t.Any) -> sa_orm.Relationship[t.Any]:
+        """``sqlalchemy.orm.relationship``, with ``db.Query`` for ``lazy="dynamic"``."""
+        kwargs.setdefault("query_class", self.Query)
+        return sa_orm.relationship(*args, **kwargs)
+
+    def dynamic_loader(self, argument: t.Any, **kwargs: t.Any) -> sa_orm.Relationship[t.Any]:
+        """``sqlalchemy.orm.dynamic_loader``, with ``db.Query`` as the query class."""
+        kwargs.setdefault("query_class", self.Query)
+        return sa_orm.dynamic_loader(argument, **kwargs)
+
+    def backref(self, name: str, **kwargs: t.Any) -> t.Any:
+        """``sqlalchemy.orm.backref``, with ``db.Query`` for ``lazy="dynamic"``."""
+        kwargs.setdefault("query_class", self.Query)
+        return sa_orm.backref(name, **kwargs)
+
     def __getattr__(self, name: str) -> t.Any:
         if name.startswith("__") or name == "db":
             raise AttributeError(name)
@@ -296,6 +312,7 @@ class SQLAlchemy(Extension):
             per_bind[None] = {**self._engine_options, **basic, "url": uri}
         engines: dict[str | None, sa.engine.Engine] = {}
         for key, options in per_bind.items():
+            self._make_metadata(key)
             options.setdefault("echo", echo)
             options.setdefault("echo_pool", echo)
             self._apply_driver_defaults(options, app)
@@ -404,10 +421,26 @@ class SQLAlchemy(Extension):
             model_class, (sa_orm.DeclarativeBase, sa_orm.DeclarativeBaseNoMeta)
         )
         if declarative_2:
+            declarative_bases = [
+                b
+                for b in model_class.__bases__
+                if issubclass(b, (sa_orm.DeclarativeBase, sa_orm.DeclarativeBaseNoMeta))
+            ]
+            if len(declarative_bases) > 1:
+                raise ValueError(
+                    "model_class may subclass only one of DeclarativeBase and"
+                    " DeclarativeBaseNoMeta."
+                )
+            if None in self.metadatas:
+                warnings.warn(
+                    "The metadata argument is ignored when model_class is a DeclarativeBase"
+                    " subclass; set 'metadata' on that class instead.",
+                    DeprecationWarning,
+                    stacklevel=3,
+                )
+                del self.metadatas[None]
             mixins: tuple[type, ...] = (BindMixin,) if disable_autonaming else (BindMixin, NameMixin)
             body: dict[str, t.Any] = {"__abstract__": True, "__fsa__": self}
-            if None in self.metadatas:
-                body["metadata"] = self.metadatas[None]
             model = types.new_class(
                 "Model", (*mixins, Model, model_class), {}, lambda ns: ns.update(body)
             )
@@ -527,13 +560,22 @@ class SQLAlchemy(Extension):
     # -- queries ---------------------------------------------------------------------------
 
     def get_or_404(
-        self, entity: type[_O], ident: t.Any, *, description: str | None = None
+        self,
+        entity: type[_O],
+        ident: t.Any,
+        *,
+        description: str | None = None,
+        **kwargs: t.Any,
     ) -> _O:
-        """``db.session.get(entity, ident)``, aborting with 404 when there is no such row.
-        An id that cannot be a key (wrong type, out of range) is a 404 too."""
+        """``db.session.get(entity, ident, **kwargs)``, aborting with 404 when there is no
+        such row. An id that cannot be a key (wrong type, out of range) is a 404 too."""
         possible, ident = _coerce_ident(entity, ident)
         session = self.session()
-        value = _get_or_none(session, lambda: session.get(entity, ident)) if possible else None
+        value = (
+            _get_or_none(session, lambda: session.get(entity, ident, **kwargs))
+            if possible
+            else None
+        )
         if value is None:
             abort(404, description=description)
         return value
@@ -613,6 +655,21 @@ class SQLAlchemy(Extension):
     def reflect(self, bind_key: str | None | list[str | None] = _ALL) -> None:
         """Load the tables the databases have into the metadata."""
         self._call_for_binds(bind_key, "reflect")
+
+    def relationship(self, *args: t.Any, **kwargs: t.Any) -> sa_orm.Relationship[t.Any]:
+        """``sqlalchemy.orm.relationship``, with ``db.Query`` for ``lazy="dynamic"``."""
+        kwargs.setdefault("query_class", self.Query)
+        return sa_orm.relationship(*args, **kwargs)
+
+    def dynamic_loader(self, argument: t.Any, **kwargs: t.Any) -> sa_orm.Relationship[t.Any]:
+        """``sqlalchemy.orm.dynamic_loader``, with ``db.Query`` as the query class."""
+        kwargs.setdefault("query_class", self.Query)
+        return sa_orm.dynamic_loader(argument, **kwargs)
+
+    def backref(self, name: str, **kwargs: t.Any) -> t.Any:
+        """``sqlalchemy.orm.backref``, with ``db.Query`` for ``lazy="dynamic"``."""
+        kwargs.setdefault("query_class", self.Query)
+        return sa_orm.backref(name, **kwargs)
 
     def __getattr__(self, name: str) -> t.Any:
         if name.startswith("_"):

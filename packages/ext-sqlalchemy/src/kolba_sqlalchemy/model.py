@@ -58,6 +58,14 @@ def _metadata_for_bind(cls: type[t.Any], bind_key: str | None) -> sa.MetaData:
     return cls.__fsa__._make_metadata(bind_key)  # type: ignore[no-any-return]
 
 
+def _declares_bind(cls: type[t.Any]) -> bool:
+    """Whether ``cls`` names a bind key itself and so needs that bind's metadata (a subclass
+    inherits its parent's metadata as it is)."""
+    if "metadata" in cls.__dict__ or "__table__" in cls.__dict__:
+        return False
+    return "__bind_key__" in cls.__dict__
+
+
 def _is_declarative_class(cls: type[t.Any]) -> bool:
     if isinstance(cls, sa_orm.DeclarativeMeta):
         return True
@@ -117,9 +125,7 @@ class BindMetaMixin(type):
     metadata: sa.MetaData
 
     def __init__(cls, name: str, bases: tuple[type, ...], d: dict[str, t.Any], **kwargs: t.Any):
-        if not ("metadata" in cls.__dict__ or "__table__" in cls.__dict__) and hasattr(
-            cls, "__bind_key__"
-        ):
+        if _declares_bind(cls):
             cls.metadata = _metadata_for_bind(cls, cls.__bind_key__)
         super().__init__(name, bases, d, **kwargs)
 
@@ -160,9 +166,7 @@ class BindMixin:
 
     @classmethod
     def __init_subclass__(cls: type[t.Any], **kwargs: dict[str, t.Any]) -> None:
-        if not ("metadata" in cls.__dict__ or "__table__" in cls.__dict__) and hasattr(
-            cls, "__bind_key__"
-        ):
+        if _declares_bind(cls):
             cls.metadata = _metadata_for_bind(cls, cls.__bind_key__)
         super().__init_subclass__(**kwargs)
 

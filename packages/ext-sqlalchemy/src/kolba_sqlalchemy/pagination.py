@@ -157,14 +157,19 @@ class Pagination:
 
     def prev(self, *, error_out: bool = False) -> Pagination:
         """The previous page, queried with the same arguments."""
-        return type(self)(
+        return self._sibling(type(self)(
             page=self.page - 1,
             per_page=self.per_page,
             max_per_page=self.max_per_page,
             error_out=error_out,
             count=False,
             **self._query_args,
-        )
+        ))
+
+    def _sibling(self, other: Pagination) -> Pagination:
+        # The total is the same on every page; no second count query for it.
+        other.total = self.total
+        return other
 
     @property
     def has_next(self) -> bool:
@@ -178,14 +183,14 @@ class Pagination:
 
     def next(self, *, error_out: bool = False) -> Pagination:
         """The next page, queried with the same arguments."""
-        return type(self)(
+        return self._sibling(type(self)(
             page=self.page + 1,
             per_page=self.per_page,
             max_per_page=self.max_per_page,
             error_out=error_out,
             count=False,
             **self._query_args,
-        )
+        ))
 
     def iter_pages(
         self,

@@ -58,16 +58,16 @@ def _caller_location(import_name: str) -> str:
 
 
 def _listen(engine: sa.engine.Engine) -> None:
-    sa.event.listen(engine, "before_cursor_execute", _record_start)
-    sa.event.listen(engine, "after_cursor_execute", _record_end)
+    sa.event.listen(engine, "before_cursor_execute", _record_start, named=True)
+    sa.event.listen(engine, "after_cursor_execute", _record_end, named=True)
 
 
-def _record_start(context: sa.engine.ExecutionContext, **kwargs: t.Any) -> None:
+def _record_start(*, context: sa.engine.ExecutionContext, **kwargs: t.Any) -> None:
     if has_app_context():
         context._fsa_start_time = time.perf_counter()  # type: ignore[attr-defined]
 
 
-def _record_end(context: sa.engine.ExecutionContext, **kwargs: t.Any) -> None:
+def _record_end(*, context: sa.engine.ExecutionContext, **kwargs: t.Any) -> None:
     if not has_app_context() or not hasattr(context, "_fsa_start_time"):
         return
     queries: list[_QueryInfo] = g.setdefault(_G_KEY, [])
