@@ -1,0 +1,39 @@
+"""get_or_404 with ids that cannot be a key: a 404, never a 500, and the session goes on."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import add_students
+from kolba.testing import KolbaClient
+
+
+@pytest.mark.parametrize(
+    "ident",
+    [
+        "999",
+        "abc",
+        "1.5",
+        "-1",
+        "99999999999999999999",
+        "-99999999999999999999",
+        "9223372036854775808",
+        "2147483648",
+        "%D9%A1",
+        "1_0",
+        " ",
+        "1e3",
+        "9" * 5000,
+    ],
+)
+@pytest.mark.parametrize("route", ["students", "legacy"])
+def test_hostile_id_is_404(client: KolbaClient, ident: str, route: str) -> None:
+    add_students(client, 1)
+    response = client.get(f"/{route}/{ident}")
+    assert response.status_code == 404
+    # The request's session was not left broken (PostgreSQL aborts a transaction on errors).
+    assert client.get(f"/{route}/1").status_code == 200
+
+
+def test_string_digits_find_the_row(client: KolbaClient) -> None:
+    add_students(client, 1)
+    assert client.get("/students/1").json["id"] == 1
