@@ -11,11 +11,11 @@ import typing as t
 from pathlib import Path
 
 import pytest
+from students_app import create_app
+
 from kolba import Kolba
 from kolba.cli import KolbaGroup
 from kolba.testing import KolbaClient
-from students_app import create_app
-
 from kolba_sqlalchemy import SQLAlchemy
 from kolba_sqlalchemy.testing import PostgresServer
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import typing as t
 
 import sqlalchemy as sa
-from kolba import Kolba, abort, request
 
+from kolba import Kolba, abort, request
 from kolba_sqlalchemy import SQLAlchemy
 
 

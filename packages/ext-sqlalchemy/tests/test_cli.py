@@ -6,8 +6,8 @@ import typing as t
 
 import sqlalchemy as sa
 from conftest import kolba_cli
-from kolba import Kolba
 
+from kolba import Kolba
 from kolba_sqlalchemy import SQLAlchemy
 
 
@@ -40,7 +40,9 @@ def test_check_passes(app: Kolba) -> None:
 def test_check_hides_the_password(database_url: str) -> None:
     app = Kolba("password_app")
     app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite://"
-    app.config["SQLALCHEMY_BINDS"] = {"other": database_url.replace("postgres@", "postgres:secret@")}
+    app.config["SQLALCHEMY_BINDS"] = {
+        "other": database_url.replace("postgres@", "postgres:secret@")
+    }
     SQLAlchemy(app)
     result = kolba_cli(app, "db", "check")
     assert "secret" not in result.output

@@ -5,9 +5,9 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+
 from kolba import Kolba
 from kolba.plugins.extension import ConfigError
-
 from kolba_sqlalchemy import SQLAlchemy
 
 

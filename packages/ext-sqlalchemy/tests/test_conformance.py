@@ -5,7 +5,6 @@ from __future__ import annotations
 import typing as t
 
 from kolba.conformance import ExtensionConformance
-
 from kolba_sqlalchemy import SQLAlchemy
 
 

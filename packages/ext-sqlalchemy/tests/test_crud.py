@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import add_students
+
 from kolba.testing import KolbaClient
 
 

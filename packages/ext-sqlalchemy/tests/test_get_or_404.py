@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import add_students
+
 from kolba.testing import KolbaClient
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from conftest import add_students
+
 from kolba import Kolba
 from kolba.testing import KolbaClient
-
 from kolba_sqlalchemy import SQLAlchemy
 
 
@@ -62,13 +62,17 @@ def test_explicit_max_per_page_wins(app: Kolba, db: SQLAlchemy, Students: object
         assert page.per_page == 7
 
 
-def test_without_error_out_bad_values_fall_back(app: Kolba, db: SQLAlchemy, Students: object) -> None:
+def test_without_error_out_bad_values_fall_back(
+    app: Kolba, db: SQLAlchemy, Students: object
+) -> None:
     with app.test_request_context("/?page=abc&per_page=-3"):
         page = db.paginate(db.select(Students), error_out=False)
         assert (page.page, page.per_page) == (1, 20)
 
 
-def test_iter_pages_leaves_gaps(app: Kolba, db: SQLAlchemy, client: KolbaClient, Students: object) -> None:
+def test_iter_pages_leaves_gaps(
+    app: Kolba, db: SQLAlchemy, client: KolbaClient, Students: object
+) -> None:
     add_students(client, 40)
     with app.app_context():
         page = db.paginate(db.select(Students), page=10, per_page=2)

@@ -7,10 +7,10 @@ import typing as t
 
 import pytest
 from conftest import add_students
+
 from kolba import Kolba
 from kolba.signals import appcontext_popped
 from kolba.testing import KolbaClient
-
 from kolba_sqlalchemy import SQLAlchemy
 
 

@@ -77,13 +77,13 @@ def mypy_output(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     )  # fmt: skip
     lines = done.stdout.splitlines()
     assert all("error" not in line for line in lines), done.stdout + done.stderr
-    return [line.split('Revealed type is "', 1)[1].rstrip('"') for line in lines if "Revealed" in line]
+    return [
+        line.split('Revealed type is "', 1)[1].rstrip('"') for line in lines if "Revealed" in line
+    ]
 
 
 def test_session_and_models_are_typed(mypy_output: list[str]) -> None:
     assert mypy_output == EXPECTED
-
-
 
 
 def test_typed_module_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,10 +9,10 @@ import typing as t
 
 import pytest
 from conftest import kolba_cli
-from kolba import Kolba
-from kolba.pytest_plugin import free_port
 from students_app import create_app
 
+from kolba import Kolba
+from kolba.pytest_plugin import free_port
 from kolba_sqlalchemy import SQLAlchemy
 
 

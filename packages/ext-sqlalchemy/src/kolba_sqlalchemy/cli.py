@@ -7,6 +7,7 @@ import typing as t
 
 import click
 import sqlalchemy as sa
+
 from kolba import current_app
 from kolba.cli import AppGroup
 

@@ -16,8 +16,9 @@ import sqlalchemy as sa
 import sqlalchemy.event as sa_event
 import sqlalchemy.exc as sa_exc
 import sqlalchemy.orm as sa_orm
-from kolba import ConfigKey, Extension, HealthCheck, abort, current_app, hookimpl
 from werkzeug.exceptions import ServiceUnavailable
+
+from kolba import ConfigKey, Extension, HealthCheck, abort, current_app, hookimpl
 
 from . import record_queries, track_modifications
 from .model import (
@@ -34,8 +35,9 @@ from .session import Session, _app_ctx_id
 
 if t.TYPE_CHECKING:
     import click
-    from kolba import Kolba
     from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_scoped_session
+
+    from kolba import Kolba
 
 _O = t.TypeVar("_O")
 
@@ -130,9 +132,12 @@ def _get_or_none(session: sa_orm.Session, get: t.Callable[[], _O | None]) -> _O 
     except _BAD_IDENT_ERRORS as e:
         if isinstance(e, sa_exc.OperationalError):
             raise
-        if isinstance(e, sa_exc.StatementError) and not isinstance(e, sa_exc.DataError):
-            if not isinstance(e.orig, (OverflowError, TypeError, ValueError)):
-                raise
+        if (
+            isinstance(e, sa_exc.StatementError)
+            and not isinstance(e, sa_exc.DataError)
+            and not isinstance(e.orig, (OverflowError, TypeError, ValueError))
+        ):
+            raise
         if isinstance(e, sa_exc.DBAPIError):
             # PostgreSQL aborts the transaction on a bad value; start over so the view can
             # go on using the session.
@@ -159,10 +164,8 @@ def _coerce_ident(entity: t.Any, ident: t.Any) -> tuple[bool, t.Any]:
     if not pk or len(pk) != 1 or isinstance(ident, (tuple, dict)):
         return True, ident
     column_type = pk[0].type
-    for type_, limit in _INT_RANGES:
-        if isinstance(column_type, type_):
-            break
-    else:
+    limit = next((lim for type_, lim in _INT_RANGES if isinstance(column_type, type_)), None)
+    if limit is None:
         return True, ident
     if isinstance(ident, bool):
         return False, ident
@@ -209,12 +212,14 @@ class SQLAlchemyState:
     #: Connections ``db.session`` uses instead of the engines (the rollback fixture's).
     connections: dict[str | None, sa.engine.Connection] = dataclasses.field(default_factory=dict)
 
-    def relationship(self, *args: t.Any, **kwargs: t.Any) -> sa_orm.Relationship[t.Any]:
+    def relationship(self, *args: t.Any, **kwargs: t.Any) -> sa_orm.RelationshipProperty[t.Any]:
         """``sqlalchemy.orm.relationship``, with ``db.Query`` for ``lazy="dynamic"``."""
         kwargs.setdefault("query_class", self.Query)
         return sa_orm.relationship(*args, **kwargs)
 
-    def dynamic_loader(self, argument: t.Any, **kwargs: t.Any) -> sa_orm.Relationship[t.Any]:
+    def dynamic_loader(
+        self, argument: t.Any, **kwargs: t.Any
+    ) -> sa_orm.RelationshipProperty[t.Any]:
         """``sqlalchemy.orm.dynamic_loader``, with ``db.Query`` as the query class."""
         kwargs.setdefault("query_class", self.Query)
         return sa_orm.dynamic_loader(argument, **kwargs)
@@ -305,9 +310,10 @@ class SQLAlchemy(Extension):
         basic: dict[str, t.Any] = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         echo = app.config.get("SQLALCHEMY_ECHO", False)
         per_bind: dict[str | None, dict[str, t.Any]] = {}
-        for key, value in binds.items():
+        bind_key: str | None
+        for bind_key, value in binds.items():
             options = dict(value) if isinstance(value, dict) else {"url": value}
-            per_bind[key] = {**self._engine_options, **options}
+            per_bind[bind_key] = {**self._engine_options, **options}
         if uri is not None:
             per_bind[None] = {**self._engine_options, **basic, "url": uri}
         engines: dict[str | None, sa.engine.Engine] = {}
@@ -360,7 +366,7 @@ class SQLAlchemy(Extension):
     @staticmethod
     def _sqlite_in_instance_folder(url: sa.engine.URL, app: Kolba) -> sa.engine.URL:
         database = url.database or ""
-        is_uri = url.query.get("uri", "false").lower() in ("true", "1")
+        is_uri = str(url.query.get("uri", "false")).lower() in ("true", "1")
         path = database[5:] if is_uri and database.startswith("file:") else database
         if os.path.isabs(path):
             return url
@@ -439,9 +445,11 @@ class SQLAlchemy(Extension):
                     stacklevel=3,
                 )
                 del self.metadatas[None]
-            mixins: tuple[type, ...] = (BindMixin,) if disable_autonaming else (BindMixin, NameMixin)
+            mixins: tuple[type, ...] = (
+                (BindMixin,) if disable_autonaming else (BindMixin, NameMixin)
+            )
             body: dict[str, t.Any] = {"__abstract__": True, "__fsa__": self}
-            model = types.new_class(
+            model: t.Any = types.new_class(
                 "Model", (*mixins, Model, model_class), {}, lambda ns: ns.update(body)
             )
         elif not isinstance(model_class, sa_orm.DeclarativeMeta):
@@ -580,14 +588,18 @@ class SQLAlchemy(Extension):
             abort(404, description=description)
         return value
 
-    def first_or_404(self, statement: sa.sql.Select[t.Any], *, description: str | None = None) -> t.Any:
+    def first_or_404(
+        self, statement: sa.sql.Select[t.Any], *, description: str | None = None
+    ) -> t.Any:
         """The first scalar of ``statement``, aborting with 404 when there is none."""
         value = self.session.execute(statement).scalar()
         if value is None:
             abort(404, description=description)
         return value
 
-    def one_or_404(self, statement: sa.sql.Select[t.Any], *, description: str | None = None) -> t.Any:
+    def one_or_404(
+        self, statement: sa.sql.Select[t.Any], *, description: str | None = None
+    ) -> t.Any:
         """The only scalar of ``statement``, aborting with 404 when there is none or more."""
         try:
             return self.session.execute(statement).scalar_one()
@@ -624,9 +636,7 @@ class SQLAlchemy(Extension):
 
     # -- schema ----------------------------------------------------------------------------
 
-    def _call_for_binds(
-        self, bind_key: str | None | list[str | None], operation: str
-    ) -> None:
+    def _call_for_binds(self, bind_key: str | None | list[str | None], operation: str) -> None:
         if bind_key == _ALL:
             keys: list[str | None] = list(self.metadatas)
         elif bind_key is None or isinstance(bind_key, str):
@@ -656,12 +666,14 @@ class SQLAlchemy(Extension):
         """Load the tables the databases have into the metadata."""
         self._call_for_binds(bind_key, "reflect")
 
-    def relationship(self, *args: t.Any, **kwargs: t.Any) -> sa_orm.Relationship[t.Any]:
+    def relationship(self, *args: t.Any, **kwargs: t.Any) -> sa_orm.RelationshipProperty[t.Any]:
         """``sqlalchemy.orm.relationship``, with ``db.Query`` for ``lazy="dynamic"``."""
         kwargs.setdefault("query_class", self.Query)
         return sa_orm.relationship(*args, **kwargs)
 
-    def dynamic_loader(self, argument: t.Any, **kwargs: t.Any) -> sa_orm.Relationship[t.Any]:
+    def dynamic_loader(
+        self, argument: t.Any, **kwargs: t.Any
+    ) -> sa_orm.RelationshipProperty[t.Any]:
         """``sqlalchemy.orm.dynamic_loader``, with ``db.Query`` as the query class."""
         kwargs.setdefault("query_class", self.Query)
         return sa_orm.dynamic_loader(argument, **kwargs)

@@ -126,7 +126,7 @@ class BindMetaMixin(type):
 
     def __init__(cls, name: str, bases: tuple[type, ...], d: dict[str, t.Any], **kwargs: t.Any):
         if _declares_bind(cls):
-            cls.metadata = _metadata_for_bind(cls, cls.__bind_key__)
+            cls.metadata = _metadata_for_bind(cls, cls.__dict__["__bind_key__"])
         super().__init__(name, bases, d, **kwargs)
 
 
@@ -144,7 +144,7 @@ class NameMetaMixin(type):
             and "__table__" in cls.__dict__
             and cls.__dict__["__table__"] is None
         ):
-            del cls.__table__
+            delattr(cls, "__table__")
 
     def __table_cls__(cls, *args: t.Any, **kwargs: t.Any) -> sa.Table | None:
         return _table_or_single_inheritance(cls, *args, **kwargs)  # type: ignore[no-any-return]
@@ -167,7 +167,7 @@ class BindMixin:
     @classmethod
     def __init_subclass__(cls: type[t.Any], **kwargs: dict[str, t.Any]) -> None:
         if _declares_bind(cls):
-            cls.metadata = _metadata_for_bind(cls, cls.__bind_key__)
+            cls.metadata = _metadata_for_bind(cls, cls.__dict__["__bind_key__"])
         super().__init_subclass__(**kwargs)
 
 

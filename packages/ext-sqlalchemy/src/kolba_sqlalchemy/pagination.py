@@ -13,6 +13,7 @@ from math import ceil
 
 import sqlalchemy as sa
 import sqlalchemy.orm as sa_orm
+
 from kolba import abort, current_app, has_request_context, request
 
 #: The largest offset plus limit SQL databases accept (a signed 64-bit integer).
@@ -102,7 +103,9 @@ class Pagination:
             page = 1
         if per_page is None:
             per_page = _DEFAULT_PER_PAGE
-        cap = max_per_page if max_per_page is not None else (_config_cap() if from_request else None)
+        cap = (
+            max_per_page if max_per_page is not None else (_config_cap() if from_request else None)
+        )
         if cap is not None:
             per_page = min(per_page, cap)
         if page < 1:
@@ -157,14 +160,16 @@ class Pagination:
 
     def prev(self, *, error_out: bool = False) -> Pagination:
         """The previous page, queried with the same arguments."""
-        return self._sibling(type(self)(
-            page=self.page - 1,
-            per_page=self.per_page,
-            max_per_page=self.max_per_page,
-            error_out=error_out,
-            count=False,
-            **self._query_args,
-        ))
+        return self._sibling(
+            type(self)(
+                page=self.page - 1,
+                per_page=self.per_page,
+                max_per_page=self.max_per_page,
+                error_out=error_out,
+                count=False,
+                **self._query_args,
+            )
+        )
 
     def _sibling(self, other: Pagination) -> Pagination:
         # The total is the same on every page; no second count query for it.
@@ -183,14 +188,16 @@ class Pagination:
 
     def next(self, *, error_out: bool = False) -> Pagination:
         """The next page, queried with the same arguments."""
-        return self._sibling(type(self)(
-            page=self.page + 1,
-            per_page=self.per_page,
-            max_per_page=self.max_per_page,
-            error_out=error_out,
-            count=False,
-            **self._query_args,
-        ))
+        return self._sibling(
+            type(self)(
+                page=self.page + 1,
+                per_page=self.per_page,
+                max_per_page=self.max_per_page,
+                error_out=error_out,
+                count=False,
+                **self._query_args,
+            )
+        )
 
     def iter_pages(
         self,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import typing as t
 
 import pytest
+
 from kolba.pytest_plugin import free_port, service_unavailable
 
 from .testing import PostgresServer, ServerNotAvailable, rollback_transaction

@@ -7,6 +7,7 @@ import typing as t
 
 import sqlalchemy.exc as sa_exc
 import sqlalchemy.orm as sa_orm
+
 from kolba import abort
 
 from .pagination import Pagination, QueryPagination

@@ -10,6 +10,7 @@ import time
 import typing as t
 
 import sqlalchemy as sa
+
 from kolba import current_app, g, has_app_context
 
 _G_KEY = "_sqlalchemy_queries"
@@ -49,9 +50,11 @@ def _caller_location(import_name: str) -> str:
         here = f"{frame.f_code.co_filename}:{frame.f_lineno} ({frame.f_code.co_name})"
         if module == import_name or module.startswith(import_name + "."):
             return here
-        if fallback == "<unknown>" and not module.startswith(
-            ("sqlalchemy", "kolba", "kolba_sqlalchemy", "contextlib")
-        ) and module != __name__:
+        if (
+            fallback == "<unknown>"
+            and not module.startswith(("sqlalchemy", "kolba", "kolba_sqlalchemy", "contextlib"))
+            and module != __name__
+        ):
             fallback = here
         frame = frame.f_back
     return fallback

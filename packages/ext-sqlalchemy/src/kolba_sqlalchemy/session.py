@@ -7,6 +7,7 @@ import typing as t
 import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
 import sqlalchemy.orm as sa_orm
+
 from kolba.globals import app_ctx
 
 if t.TYPE_CHECKING:
@@ -42,7 +43,7 @@ class Session(sa_orm.Session):
         state = self._db._state()
         return state.connections or state.engines
 
-    def get_bind(  # type: ignore[override]
+    def get_bind(
         self,
         mapper: t.Any | None = None,
         clause: t.Any | None = None,

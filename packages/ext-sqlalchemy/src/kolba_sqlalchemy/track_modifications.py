@@ -10,6 +10,7 @@ import typing as t
 import sqlalchemy as sa
 import sqlalchemy.orm as sa_orm
 from blinker import Namespace
+
 from kolba import current_app, has_app_context
 
 _signals = Namespace()
@@ -39,6 +40,10 @@ def _changes(session: sa_orm.Session) -> dict[object, tuple[t.Any, str]]:
     return changes
 
 
+def _app() -> t.Any:
+    return current_app._get_current_object()  # type: ignore[attr-defined]
+
+
 def _record_ops(session: sa_orm.Session, **kwargs: t.Any) -> None:
     if not _tracking(session):
         return
@@ -61,7 +66,7 @@ def _before_commit(session: sa_orm.Session) -> None:
     session.flush()
     changes = _changes(session)
     if changes:
-        before_models_committed.send(current_app._get_current_object(), changes=list(changes.values()))  # type: ignore[attr-defined]
+        before_models_committed.send(_app(), changes=list(changes.values()))
 
 
 def _after_commit(session: sa_orm.Session) -> None:
@@ -69,7 +74,7 @@ def _after_commit(session: sa_orm.Session) -> None:
         return
     changes = _changes(session)
     if changes:
-        models_committed.send(current_app._get_current_object(), changes=list(changes.values()))  # type: ignore[attr-defined]
+        models_committed.send(_app(), changes=list(changes.values()))
         changes.clear()
 
 
