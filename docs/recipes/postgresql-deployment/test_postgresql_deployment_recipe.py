@@ -6,11 +6,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from postgresql_deployment_recipe import create_app
+
 from kolba import Kolba
 from kolba.cli import KolbaGroup
 from kolba.pytest_plugin import free_port
-from postgresql_deployment_recipe import create_app
-
 from kolba_sqlalchemy.testing import PostgresServer
 
 _numbers = itertools.count()

@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from kolba import Kolba
 from sqlalchemy_factory_recipe import add_user_offline, create_app, db
+
+from kolba import Kolba
 
 
 @pytest.fixture

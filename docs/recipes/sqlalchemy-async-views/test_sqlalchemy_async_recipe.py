@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from kolba.testing import KolbaClient
 from sqlalchemy_async_recipe import create_app
+
+from kolba.testing import KolbaClient
 
 
 @pytest.fixture

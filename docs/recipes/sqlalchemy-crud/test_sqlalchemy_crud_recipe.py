@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy_crud_recipe as recipe
+
 from kolba.testing import KolbaClient
 
 

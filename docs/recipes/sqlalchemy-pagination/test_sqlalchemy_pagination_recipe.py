@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from kolba.testing import KolbaClient
 from sqlalchemy_pagination_recipe import Post, create_app, db
+
+from kolba.testing import KolbaClient
 
 
 @pytest.fixture

@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from kolba import Kolba
-from kolba.testing import KolbaClient
 from sqlalchemy_isolation_recipe import Todo, create_app, db
 
+from kolba import Kolba
+from kolba.testing import KolbaClient
 from kolba_sqlalchemy import SQLAlchemy
 
 
