@@ -36,7 +36,8 @@ def show_user(id: int) -> dict[str, t.Any]:
 
 def create_app(**config: t.Any) -> Kolba:
     app = Kolba(__name__)
-    app.config.from_mapping(SQLALCHEMY_DATABASE_URI="sqlite:///app.db", **config)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///app.db"
+    app.config.update(config)
     db.init_app(app)
     app.register_blueprint(users)
     return app

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import threading
 import types
 import typing as t
 import warnings
@@ -282,6 +283,8 @@ class SQLAlchemy(Extension):
         #: The session scoped to the app context.
         self.session: sa_orm.scoped_session[Session] = self._make_scoped_session(session_options)
         self._async_session: async_scoped_session[AsyncSession] | None = None
+        # Async engines and the async session are made on first use, maybe by two threads.
+        self._async_lock = threading.Lock()
         #: ``db.Table(name, *columns, bind_key=None)``: a table in the bind's metadata.
         self.Table = self._make_table_class()
         #: The base class of the models.
@@ -505,9 +508,11 @@ class SQLAlchemy(Extension):
         """The current app's ``asyncio`` engines by bind key, made on first use from the
         same URLs with the async driver (aiosqlite for SQLite, asyncpg for PostgreSQL)."""
         state = self._state()
-        if len(state.async_engines) != len(state.engines):
-            from sqlalchemy.ext.asyncio import create_async_engine
+        if len(state.async_engines) == len(state.engines):
+            return state.async_engines
+        from sqlalchemy.ext.asyncio import create_async_engine
 
+        with self._async_lock:
             for key, engine in state.engines.items():
                 if key in state.async_engines:
                     continue
@@ -543,7 +548,11 @@ class SQLAlchemy(Extension):
         """An ``AsyncSession`` scoped to the app context, for ``async def`` views; closed at
         the context's teardown like ``db.session``. Needs ``sqlalchemy[asyncio]`` and the
         async driver (``kolba-sqlalchemy[async]``)."""
-        if self._async_session is None:
+        if self._async_session is not None:
+            return self._async_session
+        with self._async_lock:
+            if self._async_session is not None:
+                return self._async_session
             from sqlalchemy.ext.asyncio import AsyncSession, async_scoped_session
             from sqlalchemy.ext.asyncio import async_sessionmaker as make
 
