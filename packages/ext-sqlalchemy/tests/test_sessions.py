@@ -60,20 +60,6 @@ def test_async_session_is_closed_at_teardown(app: Kolba, db: SQLAlchemy) -> None
     assert left_open == [0]
 
 
-def test_offline_script_pushes_an_app_context(app: Kolba, db: SQLAlchemy, Students: t.Any) -> None:
-    # Seed 003: a script outside any request pushes an app context by hand and writes.
-    ctx = app.app_context()
-    ctx.push()
-    try:
-        db.session.add(Students("offline", "Shanghai"))
-        db.session.commit()
-    finally:
-        ctx.pop()
-    with app.app_context():
-        names = [s.name for s in db.session.scalars(db.select(Students))]
-    assert names == ["offline"]
-
-
 def test_session_outside_app_context_raises(db: SQLAlchemy) -> None:
     with pytest.raises(RuntimeError, match="application context"):
         db.session()
