@@ -114,16 +114,10 @@ CONFIG_KEYS = (
     ),
 )
 
-# Exceptions an id that cannot be a primary key raises on the way to the database.
-_BAD_IDENT_ERRORS = (
-    OverflowError,
-    TypeError,
-    ValueError,
-    sa_exc.ArgumentError,
-    sa_exc.InvalidRequestError,
-    sa_exc.DataError,
-    sa_exc.StatementError,
-)
+# Exceptions a value that cannot be a primary key raises on the way to the database (a number
+# too large for the driver, text the database cannot convert). Errors in the code, such as a
+# class that is not a model, still raise.
+_BAD_IDENT_ERRORS = (OverflowError, ValueError, sa_exc.StatementError)
 
 
 def _get_or_none(session: sa_orm.Session, get: t.Callable[[], _O | None]) -> _O | None:
@@ -131,12 +125,8 @@ def _get_or_none(session: sa_orm.Session, get: t.Callable[[], _O | None]) -> _O 
     try:
         return get()
     except _BAD_IDENT_ERRORS as e:
-        if isinstance(e, sa_exc.OperationalError):
-            raise
-        if (
-            isinstance(e, sa_exc.StatementError)
-            and not isinstance(e, sa_exc.DataError)
-            and not isinstance(e.orig, (OverflowError, TypeError, ValueError))
+        if isinstance(e, sa_exc.StatementError) and not (
+            isinstance(e, sa_exc.DataError) or isinstance(e.orig, (OverflowError, ValueError))
         ):
             raise
         if isinstance(e, sa_exc.DBAPIError):
