@@ -4,6 +4,7 @@ app it is initialised on gets its engines (one per bind), kept in ``app.extensio
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import math
 import os
@@ -199,7 +200,13 @@ class SQLAlchemyState:
 
     db: SQLAlchemy
     engines: dict[str | None, sa.engine.Engine]
-    async_engines: dict[str | None, AsyncEngine] = dataclasses.field(default_factory=dict)
+    #: The ``asyncio`` engines by event loop (``None``: used outside any loop), then bind key.
+    async_engines: weakref.WeakKeyDictionary[
+        asyncio.AbstractEventLoop, dict[str | None, AsyncEngine]
+    ] = dataclasses.field(default_factory=weakref.WeakKeyDictionary)
+    async_engines_outside_loop: dict[str | None, AsyncEngine] = dataclasses.field(
+        default_factory=dict
+    )
     #: Connections ``db.session`` uses instead of the engines (the rollback fixture's).
     connections: dict[str | None, sa.engine.Connection] = dataclasses.field(default_factory=dict)
 
@@ -495,23 +502,36 @@ class SQLAlchemy(Extension):
 
     @property
     def async_engines(self) -> t.Mapping[str | None, AsyncEngine]:
-        """The current app's ``asyncio`` engines by bind key, made on first use from the
-        same URLs with the async driver (aiosqlite for SQLite, asyncpg for PostgreSQL)."""
+        """The current app's ``asyncio`` engines by bind key, for the running event loop;
+        made on first use from the same URLs with the async driver (aiosqlite for SQLite,
+        asyncpg for PostgreSQL).
+
+        A connection, and an engine's first-connect lock, belong to one event loop, and kolba
+        runs one loop per thread, so each loop gets engines of its own.
+        """
         state = self._state()
-        if len(state.async_engines) == len(state.engines):
-            return state.async_engines
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        engines = state.async_engines.get(loop) if loop is not None else None
+        if loop is None:
+            engines = state.async_engines_outside_loop
+        if engines is not None and len(engines) == len(state.engines):
+            return engines
         from sqlalchemy.ext.asyncio import create_async_engine
 
         with self._async_lock:
+            if engines is None:
+                engines = state.async_engines.setdefault(loop, {})  # type: ignore[arg-type]
             for key, engine in state.engines.items():
-                if key in state.async_engines:
+                if key in engines:
                     continue
                 url = _async_url(engine.url)
-                options = self._async_options(engine, url)
-                async_engine = create_async_engine(url, **options)
+                async_engine = create_async_engine(url, **self._async_options(engine, url))
                 sa_event.listen(async_engine.sync_engine, "handle_error", _mark_unavailable)
-                state.async_engines[key] = async_engine
-        return state.async_engines
+                engines[key] = async_engine
+        return engines
 
     @property
     def async_engine(self) -> AsyncEngine:
@@ -526,8 +546,7 @@ class SQLAlchemy(Extension):
             options["poolclass"] = sa.pool.StaticPool
             options["connect_args"] = {"check_same_thread": False}
         else:
-            # Connections belong to an event loop and kolba runs one loop per thread: a pool
-            # shared by threads would hand one loop's connection to another.
+            # A pool per loop would keep connections open for threads that have ended.
             options["poolclass"] = sa.pool.NullPool
             if url.get_driver_name() == "asyncpg":
                 options["connect_args"] = {"timeout": timeout}
