@@ -12,8 +12,9 @@ from conftest import kolba_cli
 from students_app import create_app
 
 from kolba import Kolba
-from kolba.pytest_plugin import free_port
+from kolba.pytest_plugin import free_port, service_unavailable
 from kolba_sqlalchemy import SQLAlchemy
+from kolba_sqlalchemy.testing import PostgresServer, ServerNotAvailable
 
 
 @pytest.fixture
@@ -82,6 +83,32 @@ def test_refused_connection_in_async_view_is_503() -> None:
 def test_hung_server_is_503_after_the_timeout(silent_server: int) -> None:
     app, _ = _down_app(silent_server)
     assert app.test_client().get("/things/1").status_code == 503
+
+
+def test_hung_server_in_async_view_is_503(silent_server: int) -> None:
+    app, _ = _down_app(silent_server)
+    assert app.test_client().get("/async/things").status_code == 503
+
+
+def test_restarted_database_is_503_then_recovers(tmp_path: t.Any) -> None:
+    server = PostgresServer(free_port())
+    try:
+        server.start()
+    except ServerNotAvailable as e:
+        server.stop()
+        service_unavailable(str(e))
+    try:
+        app, _, _ = create_app(server.create_database("restart"))
+        client = app.test_client()
+        assert client.post("/students", data={"name": "a", "city": "b"}).status_code == 201
+        server.stop_server()
+        assert client.get("/count").status_code == 503
+        server.start_server()
+        # The pool dropped the dead connections; the next requests connect afresh.
+        responses = [client.get("/count") for _ in range(3)]
+        assert responses[-1].json == {"count": 1}, [r.status_code for r in responses]
+    finally:
+        server.stop()
 
 
 def test_app_503_handler_is_used() -> None:

@@ -10,7 +10,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 import typing as t
 
 import sqlalchemy as sa
@@ -77,6 +76,14 @@ class PostgresServer:
         )
         if done.returncode != 0:
             raise ServerNotAvailable(f"initdb failed:\n{done.stdout}\n{done.stderr}")
+        self.start_server()
+
+    def start_server(self) -> None:
+        """Start the server on the data directory :meth:`start` made (again, after
+        :meth:`stop_server`)."""
+        pg_ctl = find_pg_bin("pg_ctl")
+        if pg_ctl is None:
+            raise ServerNotAvailable("PostgreSQL's pg_ctl is missing (Debian package postgresql)")
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self._workdir} -F"
             " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
@@ -91,10 +98,16 @@ class PostgresServer:
                 details = f.read()
             raise ServerNotAvailable(f"pg_ctl start failed:\n{done.stderr}\n{details}")
 
-    def stop(self) -> None:
+    def stop_server(self, mode: str = "fast") -> None:
+        """Stop the server, keeping its data directory: the database is "down". ``fast``
+        keeps what was committed; ``immediate`` is a crash."""
         pg_ctl = find_pg_bin("pg_ctl")
         if self.datadir and pg_ctl is not None:
-            self._run([pg_ctl, "stop", "-D", self.datadir, "-m", "immediate", "-w"])
+            self._run([pg_ctl, "stop", "-D", self.datadir, "-m", mode, "-w"])
+
+    def stop(self) -> None:
+        """Stop the server and delete its data directory."""
+        self.stop_server("immediate")
         if self._workdir:
             shutil.rmtree(self._workdir, ignore_errors=True)
 
@@ -111,16 +124,6 @@ class PostgresServer:
         finally:
             engine.dispose()
         return self.url(name)
-
-
-def wait_for(check: t.Callable[[], bool], timeout: float) -> bool:
-    """Poll ``check`` until it returns true or ``timeout`` seconds pass."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
 
 
 @contextlib.contextmanager
