@@ -25,6 +25,7 @@ EXTRAS = {
     "mail": "ext-mail",
     "session-redis": "ext-session-redis",
     "upload": "ext-upload",
+    "sqlalchemy": "ext-sqlalchemy",
     "flask-bridge": "flask-bridge",
 }
 
