@@ -143,14 +143,14 @@ def csrf_meta_tag(
 
 def same_origin(current_uri: str, compare_uri: str) -> bool:
     """Whether two URLs have the same scheme, host and port."""
-    current, compare = urlsplit(current_uri), urlsplit(compare_uri)
     try:
+        current, compare = urlsplit(current_uri), urlsplit(compare_uri)
         return (current.scheme, current.hostname, current.port) == (
             compare.scheme,
             compare.hostname,
             compare.port,
         )
-    except ValueError:  # a port that is no number
+    except ValueError:  # a malformed URL, or a port that is no number
         return False
 
 
@@ -212,7 +212,7 @@ def check_origin() -> bool:
         _refuse(f"The request came from another site (Sec-Fetch-Site: {shown}).")
     if origin is not None:
         if origin == "null" or not same_origin(origin, request.host_url):
-            _refuse("The request's Origin does not match the host.")
+            _refuse("The Origin header does not match the host.")
         return True
     return False
 
