@@ -130,7 +130,10 @@ def test_json_form_errors_come_back_as_json_field_messages(app, submit):
     assert response.status_code == 400
     assert response.mimetype == "application/json"
     assert response.get_json() == {
-        "errors": {"name": ["Please enter your name."], "age": ["Number must be between 1 and 130."]}
+        "errors": {
+            "name": ["Please enter your name."],
+            "age": ["Number must be between 1 and 130."],
+        }
     }
 
 

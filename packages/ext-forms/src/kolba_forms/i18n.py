@@ -1,6 +1,7 @@
-"""Translation of WTForms' messages into the request's locale, taken from the app's
-translations provider (Flask-Babel's ``get_locale``, or any ``app.extensions["babel"]`` with a
-``locale_selector``), using the catalogs that ship with WTForms.
+"""Translation of WTForms' messages into the request's locale, using the catalogs that ship
+with WTForms. The locale comes from the app's translations provider: the object in
+``app.extensions["babel"]``, whose ``locale_selector()`` returns the request's locale (as
+Flask-Babel's configuration does).
 """
 
 from __future__ import annotations
@@ -21,15 +22,8 @@ def current_locale() -> str | None:
     if not has_request_context():
         return None
     provider = current_app.extensions.get("babel")
-    if provider is None:
-        return None
-    try:
-        from flask_babel import get_locale  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        selector = getattr(provider, "locale_selector", None)
-        locale = selector() if callable(selector) else None
-    else:
-        locale = get_locale()
+    selector = getattr(provider, "locale_selector", None)
+    locale = selector() if callable(selector) else None
     return None if locale is None else str(locale)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import types
 import typing as t
+import urllib.error
 import urllib.request
 from urllib.parse import urlencode
 
@@ -46,8 +47,8 @@ http = types.SimpleNamespace(urlopen=_urlopen)
 
 
 def verify_over_http(response: str, remote_ip: str | None) -> list[str]:
-    """Ask ``RECAPTCHA_VERIFY_SERVER``; a server that cannot be reached is a 503, an answer
-    other than 200 the error code ``"bad-request"``."""
+    """Ask ``RECAPTCHA_VERIFY_SERVER``. A server that cannot be reached, or fails (5xx), is a
+    503; another answer than 200 is the error code ``"bad-request"``."""
     private_key = setting("RECAPTCHA_PRIVATE_KEY")
     if not private_key:
         raise RuntimeError(
@@ -60,16 +61,24 @@ def verify_over_http(response: str, remote_ip: str | None) -> list[str]:
         if answer.code != 200:
             return ["bad-request"]
         result = json.loads(answer.read())
+    except urllib.error.HTTPError as e:
+        if e.code < 500:
+            return ["bad-request"]
+        raise _unavailable(e) from None
     except (OSError, ValueError) as e:
-        current_app.logger.warning("The captcha verify server failed: %s", type(e).__name__)
-        raise ServiceUnavailable(
-            "The captcha could not be checked because its verify server did not answer. Try"
-            " again in a moment."
-        ) from None
+        raise _unavailable(e) from None
     if isinstance(result, dict) and result.get("success"):
         return []
     codes = result.get("error-codes") if isinstance(result, dict) else None
     return [str(code) for code in codes] if isinstance(codes, list) and codes else ["failed"]
+
+
+def _unavailable(error: Exception) -> ServiceUnavailable:
+    current_app.logger.warning("The captcha verify server failed: %s", type(error).__name__)
+    return ServiceUnavailable(
+        "The captcha could not be checked because its verify server did not answer. Try"
+        " again in a moment."
+    )
 
 
 class Recaptcha:
