@@ -35,7 +35,9 @@ CONTACT = """<!doctype html><title>contact</title>
 {{ form.hidden_tag() }}
 {{ form.name(id="name") }} {{ form.email(id="email") }}
 <button id="send" type="submit">Send</button>
-{% for field in form %}{% for m in field.errors %}<p class="error">{{ m }}</p>{% endfor %}{% endfor %}
+{% for field in form %}{% for m in field.errors %}
+<p class="error">{{ m }}</p>
+{% endfor %}{% endfor %}
 </form>"""
 
 AJAX = """<!doctype html><title>ajax</title>{{ csrf_meta_tag() }}

@@ -20,8 +20,6 @@ from wtforms import (
 from kolba import request
 from kolba_forms import KolbaForm
 
-pytestmark = pytest.mark.filterwarnings("ignore:Passing SelectField choices as tuples")
-
 
 class Everything(KolbaForm):
     class Meta:
@@ -31,8 +29,8 @@ class Everything(KolbaForm):
     subscribed = BooleanField("Subscribe")
     price = DecimalField("Price", [validators.Optional()], places=2)
     age = IntegerField("Age", [validators.Optional(), validators.NumberRange(min=1, max=130)])
-    gender = RadioField("Gender", choices=[("M", "Male"), ("F", "Female")])
-    language = SelectField("Language", choices=[("cpp", "C++"), ("py", "Python")])
+    gender = RadioField("Gender", choices={"M": "Male", "F": "Female"})
+    language = SelectField("Language", choices={"cpp": "C++", "py": "Python"})
     address = TextAreaField("Address", [validators.Length(max=20)])
     password = PasswordField("Password", [validators.Length(min=8)])
     email = StringField("Email", [validators.Email("Please enter your email address.")])
