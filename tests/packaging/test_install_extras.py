@@ -1,5 +1,6 @@
-"""Install ``kolba[cors,mail,session-redis]`` from the built wheels into a clean virtualenv and
-check that ``kolba plugins`` lists exactly those extensions, each with its own version.
+"""Install ``kolba[cors,mail,session-redis,forms]`` from the built wheels into a clean
+virtualenv and check that ``kolba plugins`` lists exactly those extensions, each with its own
+version.
 
 Run by ``nox -s packaging``, which builds the wheels into dist/ first.
 """
@@ -18,7 +19,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DIST = Path(os.environ.get("KOLBA_DIST", ROOT / "dist"))
-EXTRAS = {"cors": "ext-cors", "mail": "ext-mail", "session-redis": "ext-session-redis"}
+EXTRAS = {
+    "cors": "ext-cors",
+    "mail": "ext-mail",
+    "session-redis": "ext-session-redis",
+    "forms": "ext-forms",
+}
 
 
 def version_of(folder: str) -> str:

@@ -102,14 +102,14 @@ def test_kolba_plugins_shows_the_extension_enabled(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     rows = {row["name"]: row for row in json.loads(result.stdout)}
-    assert rows["csrf"]["enabled"] is True
-    assert rows["csrf"]["distribution"] == "kolba-forms"
-    assert rows["csrf"]["version"] == "0.1.0"
+    assert rows["forms"]["enabled"] is True
+    assert rows["forms"]["distribution"] == "kolba-forms"
+    assert rows["forms"]["version"] == "0.1.0"
 
 
 def test_kolba_extensions_config_enables_it_by_name():
     _installed()
-    app = make_app(KOLBA_EXTENSIONS=["csrf"])
+    app = make_app(KOLBA_EXTENSIONS=["forms"])
 
     @app.post("/")
     def index():
