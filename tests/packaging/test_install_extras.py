@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DIST = Path(os.environ.get("KOLBA_DIST", ROOT / "dist"))
 EXTRAS = {
     "cors": "ext-cors",
+    "forms": "ext-forms",
     "jwt": "ext-jwt",
     "mail": "ext-mail",
     "session-redis": "ext-session-redis",
