@@ -21,10 +21,12 @@ ROOT = Path(__file__).resolve().parents[2]
 DIST = Path(os.environ.get("KOLBA_DIST", ROOT / "dist"))
 EXTRAS = {
     "cors": "ext-cors",
+    "forms": "ext-forms",
     "jwt": "ext-jwt",
     "mail": "ext-mail",
     "session-redis": "ext-session-redis",
     "upload": "ext-upload",
+    "sqlalchemy": "ext-sqlalchemy",
     "flask-bridge": "flask-bridge",
 }
 

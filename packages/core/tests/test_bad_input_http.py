@@ -142,3 +142,18 @@ def test_websocket_upgrade_to_a_plain_route_is_a_400(server: Server):
             "Sec-WebSocket-Version: 13\r\n\r\n"
         ).encode()
         assert status_of(server.raw(request)) == 400
+
+
+def test_unicode_host_sent_as_raw_utf8_is_a_400(server: Server):
+    # A Host header is ASCII; a name with other letters is sent in its xn-- form.
+    host = "ąśźäüжŠßя.com".encode()
+    request = b"GET /url HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n"
+    assert status_of(server.raw(request)) == 400
+
+
+def test_unicode_host_in_its_idna_form_is_served(server: Server):
+    host = "ąśźäüжŠßя.com".encode("idna")
+    request = b"GET /url HTTP/1.1\r\nHost: " + host + b"\r\nConnection: close\r\n\r\n"
+    answer = server.raw(request)
+    assert status_of(answer) == 200
+    assert json.loads(_body(answer))["host_url"] == "http://ąśźäüжšssя.com/"
