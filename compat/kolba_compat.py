@@ -26,8 +26,8 @@ import importlib.util
 import json
 import os
 import sys
-import typing as t
 import types
+import typing as t
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -172,20 +172,23 @@ class _Tally:
 _tally = _Tally()
 
 
+# First, so the stale-entry check sees every collected test, before ``-k`` or ``-m`` deselect.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     listing = os.environ.get("KOLBA_COMPAT_EXCLUSIONS")
     if not listing:
-        _tally.selected = len(items)
         return
     entries = read_exclusions(Path(listing))
     used: set[str] = set()
-    kept, dropped = [], []
+    kept: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
     for item in items:
         hits = [entry for entry in entries if _matches(item.nodeid, entry)]
         used.update(hits)
         (dropped if hits else kept).append(item)
     stale = [entry for entry in entries if entry not in used]
-    if stale:
+    # A module that failed to import hides its tests; pytest reports that failure instead.
+    if stale and not _tally.collection_errors:
         raise pytest.UsageError(
             f"{listing} lists tests that the suite does not have: {', '.join(stale)}"
         )
@@ -193,7 +196,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
     _tally.excluded = len(dropped)
-    _tally.selected = len(kept)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    # Counted after every plugin (``-k``, ``-m``) has deselected what it would.
+    _tally.selected = len(session.items)
 
 
 def pytest_collectreport(report: pytest.CollectReport) -> None:
