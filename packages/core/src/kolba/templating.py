@@ -10,6 +10,7 @@ from jinja2 import BaseLoader, Template, TemplateNotFound
 from jinja2 import Environment as BaseEnvironment
 from werkzeug.local import LocalProxy
 
+from .debughelpers import explain_template_loading_attempts
 from .globals import _cv_app, _cv_request, current_app
 from .helpers import stream_with_context
 from .signals import before_render_template, template_rendered
@@ -68,7 +69,7 @@ class DispatchingJinjaLoader(BaseLoader):
     def _get_source_explained(
         self, environment: BaseEnvironment, template: str
     ) -> tuple[str, str | None, t.Callable[[], bool] | None]:
-        attempts: list[tuple[Scaffold, BaseLoader, tuple[str, str | None, t.Any] | None]] = []
+        attempts: list[tuple[BaseLoader, Scaffold, tuple[str, str | None, t.Any] | None]] = []
         trv = None
         for srcobj, loader in self._iter_loaders(template):
             try:
@@ -77,37 +78,11 @@ class DispatchingJinjaLoader(BaseLoader):
                     trv = rv
             except TemplateNotFound:
                 rv = None
-            attempts.append((srcobj, loader, rv))
-        self._explain(template, attempts)
+            attempts.append((loader, srcobj, rv))
+        explain_template_loading_attempts(self.app, template, attempts)
         if trv is not None:
             return trv
         raise TemplateNotFound(template)
-
-    def _explain(
-        self,
-        template: str,
-        attempts: list[tuple[Scaffold, BaseLoader, tuple[str, str | None, t.Any] | None]],
-    ) -> None:
-        lines = [f"Locating template {template!r}:"]
-        found = 0
-        for idx, (srcobj, loader, triple) in enumerate(attempts, 1):
-            kind = "application" if srcobj is self.app else "blueprint"
-            lines.append(f"{idx:5}: trying loader of {kind} {srcobj.name!r} ({srcobj.import_name})")
-            lines.append(f"       class: {type(loader).__module__}.{type(loader).__name__}")
-            if triple is None:
-                lines.append("       -> no match")
-            else:
-                found += 1
-                lines.append(f"       -> found ({triple[1] or '<string>'!r})")
-        if found == 0:
-            lines.append("Error: the template could not be found.")
-            lines.append(
-                "  Make sure the template is in a folder named 'templates' next to the app or"
-                " blueprint module, or set template_folder."
-            )
-        elif found > 1:
-            lines.append("Warning: multiple loaders returned a match; the first one is used.")
-        self.app.logger.info("\n".join(lines))
 
     def _iter_loaders(self, template: str) -> t.Iterator[tuple[Scaffold, BaseLoader]]:
         loader = self.app.jinja_loader

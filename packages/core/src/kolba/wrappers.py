@@ -70,6 +70,21 @@ class Request(_WRequest):
     max_form_memory_size = _ConfigLimit("MAX_FORM_MEMORY_SIZE")
     max_form_parts = _ConfigLimit("MAX_FORM_PARTS")
 
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        # In debug mode, a file field read from a form sent without multipart/form-data
+        # says so, instead of a bare KeyError.
+        ctx = _cv_app.get(None)
+        if (
+            ctx is not None
+            and ctx.app.debug
+            and self.mimetype != "multipart/form-data"
+            and not self.files
+        ):
+            from .debughelpers import attach_enctype_error_multidict
+
+            attach_enctype_error_multidict(self)
+
     @property
     def authorization(self) -> Authorization | None:
         """The parsed ``Authorization`` header; ``None`` when absent or malformed (a
