@@ -6,9 +6,9 @@ wheels.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-import json
 import subprocess
 import tempfile
 import tomllib
@@ -227,7 +227,9 @@ def compat(session: nox.Session, suite: str) -> None:
     (compat/<suite>/suite.toml) and fail below 97% passed among the tests not excluded."""
     spec = COMPAT_SUITES[suite]
     folder = COMPAT_DIR / suite
-    session.install("-r", "requirements/compat.txt", *spec.get("install", []), *spec.get("extra", []))
+    session.install(
+        "-r", "requirements/compat.txt", *spec.get("install", []), *spec.get("extra", [])
+    )
     with tempfile.TemporaryDirectory(prefix=f"kolba-compat-{suite}-") as scratch:
         work = Path(scratch)
         upstream = _download_sdist(session, spec["sdist"], work / "download")
