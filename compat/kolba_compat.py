@@ -80,7 +80,15 @@ class AliasFinder(importlib.abc.MetaPathFinder):
             return None
         real_name = f"{real_top}.{rest}" if rest else real_top
         if importlib.util.find_spec(real_name) is None:
-            return None
+            if rest:
+                # The next finders search the parent's __path__, which is kolba's: not found.
+                return None
+            # The unpacked sdist's own copy of the upstream package sits on sys.path: falling
+            # through would quietly test it instead of kolba.
+            raise ModuleNotFoundError(
+                f"{fullname!r} is an alias of {real_name!r}, which is not installed",
+                name=fullname,
+            )
         loader = _AliasLoader(real_name, _spelling(top), _spelling(real_top))
         return importlib.util.spec_from_loader(fullname, loader)
 
