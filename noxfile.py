@@ -271,6 +271,8 @@ def _judge(session: nox.Session, suite: str, counts: dict[str, Any]) -> None:
     )
     for node_id in counts["failures"]:
         session.log(f"  failed: {node_id}")
+    for node_id in counts["excluded_passing"]:
+        session.log(f"  excluded but passes: {node_id}")
     if counts["unreported"]:
         session.error(f"compat({suite}): the run stopped before {counts['unreported']} tests ran")
     if counts["collection_errors"]:

@@ -10,7 +10,8 @@ It does three things, configured by the session through environment variables:
   module (``"flask.app"``) are given the kolba module instead, so a test that silences a warning
   raised in ``flask.app`` silences it when it comes from ``kolba.app``.
 - ``KOLBA_COMPAT_EXCLUSIONS``: the suite's ``exclusions.txt``; matching tests are deselected. An
-  entry that matches no collected test is an error, so the list cannot go stale.
+  entry that matches no collected test is an error, so the list cannot go stale; with
+  ``--compat-run-excluded`` they run uncounted, to find exclusions kolba no longer needs.
 - ``KOLBA_COMPAT_REPORT``: where to write the outcome counts as JSON, for the session to judge.
 
 The hook is installed when this module is imported, which ``pytest -p kolba_compat`` does before
@@ -147,21 +148,24 @@ install(parse_aliases(os.environ.get("KOLBA_COMPAT_ALIASES", "")))
 class _Tally:
     def __init__(self) -> None:
         self.outcomes: dict[str, str] = {}
+        # Outcomes of excluded tests, when ``--compat-run-excluded`` runs them anyway.
+        self.excluded_outcomes: dict[str, str] = {}
+        self.excluded_ids: set[str] = set()
         self.excluded = 0
         self.selected = 0
         self.collection_errors: list[str] = []
 
     def record(self, report: pytest.TestReport) -> None:
-        previous = self.outcomes.get(report.nodeid)
-        if previous == "failed":
+        outcomes = self.excluded_outcomes if report.nodeid in self.excluded_ids else self.outcomes
+        if outcomes.get(report.nodeid) == "failed":
             return
         if report.failed:
-            self.outcomes[report.nodeid] = "failed"
+            outcomes[report.nodeid] = "failed"
         elif report.skipped:
             # An expected failure that fails as expected counts as a pass.
-            self.outcomes[report.nodeid] = "passed" if hasattr(report, "wasxfail") else "skipped"
+            outcomes[report.nodeid] = "passed" if hasattr(report, "wasxfail") else "skipped"
         elif report.when == "call":
-            self.outcomes[report.nodeid] = "passed"
+            outcomes[report.nodeid] = "passed"
 
     def summary(self) -> dict[str, object]:
         values = list(self.outcomes.values())
@@ -171,13 +175,24 @@ class _Tally:
             "skipped": values.count("skipped"),
             "excluded": self.excluded,
             # Fewer outcomes than selected tests means the run stopped early.
-            "unreported": self.selected - len(values),
+            "unreported": self.selected - len(values) - len(self.excluded_outcomes),
             "collection_errors": self.collection_errors,
             "failures": sorted(k for k, v in self.outcomes.items() if v == "failed"),
+            "excluded_passing": sorted(
+                k for k, v in self.excluded_outcomes.items() if v == "passed"
+            ),
         }
 
 
 _tally = _Tally()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--compat-run-excluded",
+        action="store_true",
+        help="run the excluded tests too, uncounted, and list those that pass",
+    )
 
 
 # First, so the stale-entry check sees every collected test, before ``-k`` or ``-m`` deselect.
@@ -200,10 +215,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError(
             f"{listing} lists tests that the suite does not have: {', '.join(stale)}"
         )
-    if dropped:
+    _tally.excluded = len(dropped)
+    if config.getoption("compat_run_excluded"):
+        _tally.excluded_ids = {item.nodeid for item in dropped}
+    elif dropped:
         config.hook.pytest_deselected(items=dropped)
         items[:] = kept
-    _tally.excluded = len(dropped)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
