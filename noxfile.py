@@ -1,13 +1,16 @@
-"""Every check the project runs: tests per package, lint, types, docs, plus bench, demo and wheels.
+"""Every check the project runs: tests per package, lint, types, docs, compat, plus bench, demo and
+wheels.
 
 `python3 -m nox` runs the default sessions; `python3 -m nox -l` lists them all.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
+import tempfile
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -18,9 +21,19 @@ from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).parent
 PACKAGES_DIR = ROOT / "packages"
+COMPAT_DIR = ROOT / "compat"
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "tests-sqlalchemy20", "lint", "types", "docs", "packaging", "fuzz"]
+nox.options.sessions = [
+    "tests",
+    "tests-sqlalchemy20",
+    "lint",
+    "types",
+    "docs",
+    "packaging",
+    "fuzz",
+    "compat",
+]
 
 
 def _read_project(folder: Path) -> dict[str, Any]:
@@ -224,3 +237,88 @@ def packaging(session: nox.Session) -> None:
     session.run(
         "pytest", "tests/packaging", *session.posargs, env={"KOLBA_DIST": str(ROOT / "dist")}
     )
+
+
+# Suite folder name (the session parameter id) -> its suite.toml.
+COMPAT_SUITES = {
+    path.parent.name: tomllib.loads(path.read_text(encoding="utf-8"))
+    for path in sorted(COMPAT_DIR.glob("*/suite.toml"))
+}
+#: Share of the non-excluded tests of a compat suite that must pass.
+COMPAT_PASS_RATE = 0.97
+
+
+def _download_sdist(session: nox.Session, requirement: str, into: Path) -> Path:
+    """Fetch one pinned sdist through pip's configured index and unpack it under `into`."""
+    session.run(
+        "python", "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:",
+        "--dest", str(into), requirement,
+    )  # fmt: skip
+    (archive,) = into.glob("*.tar.gz")
+    shutil.unpack_archive(archive, into / "src")
+    (unpacked,) = (into / "src").iterdir()
+    return unpacked
+
+
+@nox.session
+@nox.parametrize("suite", list(COMPAT_SUITES), ids=list(COMPAT_SUITES))
+def compat(session: nox.Session, suite: str) -> None:
+    """Run an upstream project's own test suite against kolba through import aliases
+    (compat/<suite>/suite.toml) and fail below 97% passed among the tests not excluded."""
+    spec = COMPAT_SUITES[suite]
+    folder = COMPAT_DIR / suite
+    session.install(
+        "-r", "requirements/compat.txt", *spec.get("install", []), *spec.get("extra", [])
+    )
+    with tempfile.TemporaryDirectory(prefix=f"kolba-compat-{suite}-") as scratch:
+        work = Path(scratch)
+        upstream = _download_sdist(session, spec["sdist"], work / "download")
+        plugins = work / "plugins"
+        plugins.mkdir()
+        shutil.copy(COMPAT_DIR / "kolba_compat.py", plugins)
+        args = ["-p", "kolba_compat"]
+        if (folder / "conftest_extra.py").is_file():
+            shutil.copy(folder / "conftest_extra.py", plugins / "kolba_compat_extra.py")
+            args += ["-p", "kolba_compat_extra"]
+        report = work / "report.json"
+        aliases = ",".join(f"{name}={real}" for name, real in spec["aliases"].items())
+        env = {
+            "PYTHONPATH": str(plugins),
+            "KOLBA_COMPAT_ALIASES": aliases,
+            "KOLBA_COMPAT_REPORT": str(report),
+        }
+        if (folder / "exclusions.txt").is_file():
+            env["KOLBA_COMPAT_EXCLUSIONS"] = str(folder / "exclusions.txt")
+        # Failing tests are expected below the threshold (exit code 1); anything else, such as a
+        # usage error from a stale exclusion, stops the session.
+        with session.chdir(upstream):
+            session.run(
+                "pytest", "-q", "-p", "no:cacheprovider", *args, spec.get("tests", "tests"),
+                *session.posargs, env=env, success_codes=[0, 1],
+            )  # fmt: skip
+        counts = json.loads(report.read_text(encoding="utf-8"))
+    _judge(session, suite, counts)
+
+
+def _judge(session: nox.Session, suite: str, counts: dict[str, Any]) -> None:
+    passed, failed = counts["passed"], counts["failed"]
+    ran = passed + failed
+    rate = passed / ran if ran else 0.0
+    session.log(
+        f"compat({suite}): {passed} passed, {failed} failed, {counts['excluded']} excluded,"
+        f" {counts['skipped']} skipped; {rate:.1%} of {ran} passed"
+        f" (needs {COMPAT_PASS_RATE:.0%})"
+    )
+    for node_id in counts["failures"]:
+        session.log(f"  failed: {node_id}")
+    for node_id in counts["excluded_passing"]:
+        session.log(f"  excluded but passes: {node_id}")
+    if counts["unreported"]:
+        session.error(f"compat({suite}): the run stopped before {counts['unreported']} tests ran")
+    if counts["collection_errors"]:
+        session.error(
+            f"compat({suite}): these could not be collected, so their tests went uncounted: "
+            + ", ".join(counts["collection_errors"])
+        )
+    if rate < COMPAT_PASS_RATE:
+        session.error(f"compat({suite}): {rate:.1%} passed, below {COMPAT_PASS_RATE:.0%}")

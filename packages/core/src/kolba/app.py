@@ -33,7 +33,7 @@ from werkzeug.exceptions import (
     InternalServerError,
 )
 from werkzeug.http import HTTP_STATUS_CODES
-from werkzeug.routing import BuildError, Map, MapAdapter, Rule
+from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, Rule
 from werkzeug.routing.exceptions import RoutingException
 from werkzeug.sansio.utils import get_host
 from werkzeug.utils import cached_property
@@ -796,8 +796,20 @@ class Kolba(Scaffold):
         return chain_
 
     def raise_routing_exception(self, request: Request) -> t.NoReturn:
-        """Raise the exception matching produced (404, 405 or a redirect)."""
-        raise request.routing_exception  # type: ignore[misc]
+        """Raise the exception matching produced (404, 405 or a redirect); in debug mode, a
+        301 or 302 redirect of a request that may carry a form body raises
+        ``FormDataRoutingRedirect`` instead, since browsers would drop the body."""
+        exc = request.routing_exception
+        if (
+            self.debug
+            and isinstance(exc, RequestRedirect)
+            and exc.code not in (307, 308)
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+        ):
+            from .debughelpers import FormDataRoutingRedirect
+
+            raise FormDataRoutingRedirect(request)
+        raise exc  # type: ignore[misc]
 
     def dispatch_request(self) -> ResponseReturnValue:
         """Call the view of the matched rule (or answer OPTIONS) and return its value."""
@@ -812,6 +824,8 @@ class Kolba(Scaffold):
             view_args = req.view_args
         else:
             if ctx.routing_exception is not None:
+                if self.debug:
+                    self.raise_routing_exception(ctx.request)
                 raise ctx.routing_exception
             rule = ctx.url_rule
             view_args = ctx.view_args
