@@ -84,3 +84,18 @@ def test_late_extension_whose_start_up_fails_raises_at_init_app():
         Broken().init_app(app)
     assert "broken" not in app.extensions
     assert app.test_client().get("/").status_code == 200
+
+
+def test_app_with_plugins_is_freed_by_reference_counting_alone():
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        app = kolba.Kolba(__name__)
+        Other([]).init_app(app)
+        ref = weakref.ref(app)
+        del app
+        assert ref() is None
+    finally:
+        gc.enable()

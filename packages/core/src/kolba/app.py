@@ -235,7 +235,7 @@ class Kolba(Scaffold):
         self.plugins = PluginManager()
         self.plugins.register(CorePlugin(), name="kolba-core")
         # The chains hold the kolba_before_request hook only when a plugin implements it.
-        self.plugins.on_change.append(self._setup_changed)
+        self.plugins.on_change.append(weakref.WeakMethod(self._setup_changed))
         #: Named backends registered through ``kolba_register_backends``, by (kind, name).
         self.backends: dict[tuple[str, str], t.Callable[..., t.Any]] = {}
         self._backends_loaded = -1

@@ -21,7 +21,16 @@ from werkzeug.http import parse_accept_header
 from wtforms import ValidationError
 from wtforms.csrf.core import CSRF
 
-from kolba import Blueprint, Extension, current_app, g, hookimpl, request, session
+from kolba import (
+    Blueprint,
+    Extension,
+    ExtensionState,
+    current_app,
+    g,
+    hookimpl,
+    request,
+    session,
+)
 
 from .config import CONFIG_KEYS, setting
 
@@ -226,7 +235,7 @@ def _check_referrer() -> None:
 
 
 @dataclasses.dataclass(frozen=True)
-class CSRFState:
+class CSRFState(ExtensionState):
     """What ``app.extensions["csrf"]`` holds: the app's ``CSRFProtect``, whose ``exempt`` and
     ``protect`` it offers, as Flask-WTF's entry (the extension object itself) did."""
 
@@ -244,7 +253,7 @@ class CSRFState:
 _Exemptable = t.TypeVar("_Exemptable", bound="t.Callable[..., t.Any] | Blueprint")
 
 
-class CSRFProtect(Extension):
+class CSRFProtect(Extension[CSRFState]):
     """CSRF protection for every unsafe request of a kolba app (forms, AJAX, JSON).
 
     ``CSRFProtect(app)`` or ``csrf = CSRFProtect(); csrf.init_app(app)``. Before each request
@@ -268,14 +277,15 @@ class CSRFProtect(Extension):
         self._exempt_blueprints: list[Blueprint] = []
         super().__init__(app)
 
-    def init_app(self, app: Kolba) -> None:
+    def init_app(self, app: Kolba) -> CSRFState:
         """Check every request of ``app`` and give its templates ``csrf_token()``."""
-        super().init_app(app)
+        state = super().init_app(app)
         app.before_request(self._protect_request)
         if "jinja_env" in app.__dict__:  # created before init_app: the hook will not run
             self.kolba_jinja_environment(app, app.jinja_env)
+        return state
 
-    def create_state(self, app: Kolba) -> CSRFState:
+    def create_state(self, app: Kolba, options: t.Mapping[str, t.Any]) -> CSRFState:
         return CSRFState(self)
 
     @hookimpl

@@ -20,7 +20,15 @@ import sqlalchemy.exc as sa_exc
 import sqlalchemy.orm as sa_orm
 from werkzeug.exceptions import ServiceUnavailable
 
-from kolba import ConfigKey, Extension, HealthCheck, abort, current_app, hookimpl
+from kolba import (
+    ConfigKey,
+    Extension,
+    ExtensionState,
+    HealthCheck,
+    abort,
+    current_app,
+    hookimpl,
+)
 
 from . import record_queries, track_modifications
 from .model import (
@@ -193,7 +201,7 @@ def _is_memory_sqlite(url: sa.engine.URL) -> bool:
 
 
 @dataclasses.dataclass
-class SQLAlchemyState:
+class SQLAlchemyState(ExtensionState):
     """What one app holds in ``app.extensions["sqlalchemy"]``: the extension object and the
     app's engines. Attributes it lacks are read from the extension object, so code written for
     Flask-SQLAlchemy's ``app.extensions["sqlalchemy"].session`` keeps working."""
@@ -233,7 +241,7 @@ class SQLAlchemyState:
         return getattr(self.db, name)
 
 
-class SQLAlchemy(Extension):
+class SQLAlchemy(Extension[SQLAlchemyState]):
     """SQLAlchemy for kolba apps, with Flask-SQLAlchemy 3.1's API.
 
     ``db = SQLAlchemy(app)`` or ``db = SQLAlchemy()`` then ``db.init_app(app)``. Models
@@ -300,7 +308,7 @@ class SQLAlchemy(Extension):
 
     # -- set-up ---------------------------------------------------------------------------
 
-    def create_state(self, app: Kolba) -> SQLAlchemyState:
+    def create_state(self, app: Kolba, options: t.Mapping[str, t.Any]) -> SQLAlchemyState:
         uri = app.config.get("SQLALCHEMY_DATABASE_URI")
         binds: dict[str, t.Any] = app.config.get("SQLALCHEMY_BINDS") or {}
         if uri is None and not binds:

@@ -7,6 +7,7 @@ nobody implements without asking pluggy each time.
 from __future__ import annotations
 
 import typing as t
+import weakref
 
 import pluggy
 
@@ -29,7 +30,9 @@ class PluginManager(pluggy.PluginManager):
         #: Counts changes to the set of registered plugins.
         self.generation = 0
         #: Functions called after each change to the set of registered plugins.
-        self.on_change: list[t.Callable[[], None]] = []
+        #: Weak references to methods called when plugins come or go; weak, so that the app
+        #: owning this manager can be freed like any object.
+        self.on_change: list[weakref.WeakMethod[t.Callable[[], None]]] = []
 
     def register(self, plugin: t.Any, name: str | None = None) -> str | None:
         rv = super().register(plugin, name)
@@ -49,8 +52,10 @@ class PluginManager(pluggy.PluginManager):
     def _changed(self) -> None:
         self._implemented.clear()
         self.generation += 1
-        for listener in self.on_change:
-            listener()
+        for ref in self.on_change:
+            listener = ref()
+            if listener is not None:
+                listener()
 
     def implemented(self, hook_name: str) -> bool:
         """Whether any registered plugin implements ``hook_name`` (cached until the set of
