@@ -277,9 +277,9 @@ class CSRFProtect(Extension[CSRFState]):
         self._exempt_blueprints: list[Blueprint] = []
         super().__init__(app)
 
-    def init_app(self, app: Kolba) -> CSRFState:
+    def init_app(self, app: Kolba, **options: t.Any) -> CSRFState:
         """Check every request of ``app`` and give its templates ``csrf_token()``."""
-        state = super().init_app(app)
+        state = super().init_app(app, **options)
         app.before_request(self._protect_request)
         if "jinja_env" in app.__dict__:  # created before init_app: the hook will not run
             self.kolba_jinja_environment(app, app.jinja_env)

@@ -116,10 +116,12 @@ class JWTManager(kolba.Extension[JWTState]):
         if app is not None:
             self.init_app(app, add_context_processor)
 
-    def init_app(self, app: kolba.Kolba, add_context_processor: bool = False) -> JWTState:
+    def init_app(
+        self, app: kolba.Kolba, add_context_processor: bool = False, **options: t.Any
+    ) -> JWTState:
         """Set up ``app``: config defaults and checks, the revocation store, the error
         responses. ``add_context_processor`` puts ``current_user`` in templates."""
-        state = super().init_app(app)
+        state = super().init_app(app, **options)
         state.template_current_user = add_context_processor
         if add_context_processor:
             app.context_processor(_current_user_context)
