@@ -20,7 +20,7 @@ ROOT = Path(__file__).parent
 PACKAGES_DIR = ROOT / "packages"
 
 nox.options.default_venv_backend = "uv|virtualenv"
-nox.options.sessions = ["tests", "lint", "types", "docs", "packaging", "fuzz"]
+nox.options.sessions = ["tests", "tests-sqlalchemy20", "lint", "types", "docs", "packaging", "fuzz"]
 
 
 def _read_project(folder: Path) -> dict[str, Any]:
@@ -119,6 +119,29 @@ def tests(session: nox.Session, package: str) -> None:
     # The outer environment (CI among it) reaches pytest unchanged, so fixtures can fail instead of
     # skipping when a service is missing. Only exit code 0 passes: 5 (no tests collected) fails.
     session.run("pytest", f"packages/{package}/tests", *session.posargs, success_codes=[0])
+
+
+#: The oldest SQLAlchemy line kolba-sqlalchemy supports; `tests(ext-sqlalchemy)` runs the newest.
+SQLALCHEMY_20 = "sqlalchemy[asyncio]==2.0.58"
+
+
+@nox.session(name="tests-sqlalchemy20")
+def tests_sqlalchemy20(session: nox.Session) -> None:
+    """kolba-sqlalchemy's tests on SQLite against SQLAlchemy 2.0 (the PostgreSQL runs and the
+    mypy test stay with `tests(ext-sqlalchemy)`, to keep this one cheap)."""
+    package = "ext-sqlalchemy"
+    session.install(*_local_closure(package), "-r", "requirements/tests.txt")
+    session.install("-r", f"packages/{package}/tests/requirements.txt")
+    # Separately, so it replaces the newest release the package's test pins bring in.
+    session.install(SQLALCHEMY_20)
+    session.run(
+        "pytest",
+        f"packages/{package}/tests",
+        "-k",
+        "not postgresql and not typing",
+        *session.posargs,
+        success_codes=[0],
+    )
 
 
 @nox.session

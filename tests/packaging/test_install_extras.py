@@ -1,5 +1,6 @@
-"""Install ``kolba[cors,jwt,mail,session-redis]`` from the built wheels into a clean virtualenv and
-check that ``kolba plugins`` lists exactly those extensions, each with its own version.
+"""Install ``kolba[cors,jwt,mail,session-redis,sqlalchemy]`` from the built wheels into a clean
+virtualenv and check that ``kolba plugins`` lists exactly those extensions, each with its own
+version.
 
 Run by ``nox -s packaging``, which builds the wheels into dist/ first.
 """
@@ -23,6 +24,7 @@ EXTRAS = {
     "jwt": "ext-jwt",
     "mail": "ext-mail",
     "session-redis": "ext-session-redis",
+    "sqlalchemy": "ext-sqlalchemy",
 }
 
 
