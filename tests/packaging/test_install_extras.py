@@ -1,4 +1,4 @@
-"""Install ``kolba[cors,jwt,mail,session-redis,sqlalchemy]`` from the built wheels into a clean
+"""Install ``kolba[cors,jwt,mail,session-redis,sqlalchemy,forms]`` from the built wheels into a clean
 virtualenv and check that ``kolba plugins`` lists exactly those extensions, each with its own
 version.
 
@@ -25,6 +25,7 @@ EXTRAS = {
     "mail": "ext-mail",
     "session-redis": "ext-session-redis",
     "sqlalchemy": "ext-sqlalchemy",
+    "forms": "ext-forms",
 }
 
 
