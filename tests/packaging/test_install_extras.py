@@ -1,4 +1,4 @@
-"""Install ``kolba[cors,jwt,mail,session-redis,sqlalchemy,forms]`` from the built wheels into a clean
+"""Install ``kolba[cors,jwt,mail,session-redis,sqlalchemy,forms,upload]`` from the built wheels into a clean
 virtualenv and check that ``kolba plugins`` lists exactly those extensions, each with its own
 version.
 
@@ -26,6 +26,7 @@ EXTRAS = {
     "session-redis": "ext-session-redis",
     "sqlalchemy": "ext-sqlalchemy",
     "forms": "ext-forms",
+    "upload": "ext-upload",
 }
 
 
