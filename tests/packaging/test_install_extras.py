@@ -1,6 +1,6 @@
-"""Install ``kolba[cors,jwt,mail,session-redis,sqlalchemy,forms,upload]`` from the built wheels into a clean
-virtualenv and check that ``kolba plugins`` lists exactly those extensions, each with its own
-version.
+"""Install ``kolba[cors,jwt,mail,session-redis,sqlalchemy,forms,upload]`` from the built wheels
+into a clean virtualenv and check that ``kolba plugins`` lists exactly those extensions, each
+with its own version.
 
 Run by ``nox -s packaging``, which builds the wheels into dist/ first.
 """
