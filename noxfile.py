@@ -76,10 +76,12 @@ def _missing_debian_packages(names: list[str]) -> list[str]:
     return missing
 
 
-def _ensure_debian_packages(session: nox.Session, package: str) -> None:
-    """Install the Debian packages a package's tests need (its tests/apt.txt): the services
-    the tests start themselves, such as redis-server or chromium."""
-    listing = PACKAGES_DIR / package / "tests" / "apt.txt"
+def _ensure_debian_packages(
+    session: nox.Session, package: str, listing: Path | None = None
+) -> None:
+    """Install the Debian packages a package's tests need (its tests/apt.txt, or `listing`):
+    the services the tests start themselves, such as redis-server or chromium."""
+    listing = listing or PACKAGES_DIR / package / "tests" / "apt.txt"
     if not listing.is_file():
         return
     names = [line.strip() for line in listing.read_text().splitlines() if line.strip()]
@@ -164,6 +166,7 @@ def docs(session: nox.Session) -> None:
     """Build the Sphinx site with warnings as errors, then test the recipes and the demo app."""
     for package in PACKAGES:
         _ensure_debian_packages(session, package)
+    _ensure_debian_packages(session, "the demo", ROOT / "examples" / "demo" / "apt.txt")
     # The sample extension of the "write your own extension" recipe is installed too, so its
     # conformance checks that need package metadata run here.
     session.install(
@@ -171,6 +174,8 @@ def docs(session: nox.Session) -> None:
         "./docs/recipes/write-an-extension/kolba-greeting",
         "-r",
         "requirements/docs.txt",
+        "-r",
+        "examples/demo/requirements.txt",
     )
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
     targets = ["examples/demo"]
@@ -196,8 +201,8 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """Serve the demo app on http://127.0.0.1:5000 until interrupted."""
-    session.install("./packages/core", "./packages/ext-mail")
+    """Serve the demo app (all seven extensions) on http://127.0.0.1:5000 until interrupted."""
+    session.install(*_all_packages(), "-r", "examples/demo/requirements.txt")
     session.run(
         "kolba", "--app", "examples/demo/app.py", "run", "--host", "127.0.0.1", "--port", "5000"
     )

@@ -45,7 +45,9 @@ def _csrf(page: bytes) -> str:
 def _register(client: Any, app: Any, email: str = "ann@example.com") -> str:
     token = _csrf(client.get("/register").data)
     data = {"csrf_token": token, "name": "Ann", "email": email}
-    response = client.post("/register", data={**data, "password": "pw123456", "confirm": "pw123456"})
+    response = client.post(
+        "/register", data={**data, "password": "pw123456", "confirm": "pw123456"}
+    )
     assert response.status_code == 302
     body = app.extensions["mail"].outbox[-1].parsed().get_content()
     link = re.search(r"http://localhost(/confirm/\S+)", body)
@@ -130,9 +132,7 @@ def test_the_api_gives_tokens_refreshes_and_revokes(app: Any) -> None:
 def test_cors_lets_the_front_end_origin_in_and_no_other(app: Any) -> None:
     client = app.test_client()
     preflight = {"Access-Control-Request-Method": "POST"}
-    allowed = client.options(
-        "/api/token", headers={**preflight, "Origin": "http://localhost:5001"}
-    )
+    allowed = client.options("/api/token", headers={**preflight, "Origin": "http://localhost:5001"})
     assert allowed.headers["Access-Control-Allow-Origin"] == "http://localhost:5001"
     other = client.options("/api/token", headers={**preflight, "Origin": "http://evil.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
