@@ -14,7 +14,7 @@ from wtforms import Form as _WTForm
 from wtforms.meta import DefaultMeta
 from wtforms.widgets import HiddenInput
 
-from kolba import current_app, has_request_context, request, session
+from kolba import current_app, has_request_context, request
 
 from . import i18n
 from .config import setting
@@ -50,7 +50,6 @@ class KolbaForm(_WTForm):
 
     class Meta(DefaultMeta):
         csrf_class = KolbaFormCSRF
-        csrf_context = session
 
         @cached_property
         def csrf(self) -> bool:  # type: ignore[override]
