@@ -163,7 +163,8 @@ def types(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the Sphinx site with warnings as errors, then test the recipes and the demo app."""
+    """Build the Sphinx site with warnings as errors, then test the recipes, the docs' claims
+    about packages/ and the demo app (with its browser tests)."""
     for package in PACKAGES:
         _ensure_debian_packages(session, package)
     _ensure_debian_packages(session, "the demo", ROOT / "examples" / "demo" / "apt.txt")
@@ -178,7 +179,7 @@ def docs(session: nox.Session) -> None:
         "examples/demo/requirements.txt",
     )
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
-    targets = ["examples/demo"]
+    targets = ["tests/docs", "examples/demo"]
     if any((ROOT / "docs" / "recipes").glob("*/test_*.py")):
         targets.insert(0, "docs/recipes")
     session.run("pytest", *targets, *session.posargs, success_codes=[0])
