@@ -129,8 +129,8 @@ SQLALCHEMY_20 = "sqlalchemy[asyncio]==2.0.58"
 
 @nox.session(name="tests-sqlalchemy20")
 def tests_sqlalchemy20(session: nox.Session) -> None:
-    """kolba-sqlalchemy's tests on SQLite against SQLAlchemy 2.0 (the PostgreSQL runs and the
-    mypy test stay with `tests(ext-sqlalchemy)`, to keep this one cheap)."""
+    """kolba-sqlalchemy's tests on SQLite against SQLAlchemy 2.0, the older series it supports."""
+    # The PostgreSQL runs and the mypy test stay with `tests(ext-sqlalchemy)`, to keep this cheap.
     package = "ext-sqlalchemy"
     session.install(*_local_closure(package), "-r", "requirements/tests.txt")
     session.install("-r", f"packages/{package}/tests/requirements.txt")
@@ -163,8 +163,7 @@ def types(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the Sphinx site with warnings as errors, then test the recipes, the docs' claims
-    about packages/ and the demo app (with its browser tests)."""
+    """Build the Sphinx site (-W); test the recipes, the docs' claims and the demo (in Chromium)."""
     for package in PACKAGES:
         _ensure_debian_packages(session, package)
     _ensure_debian_packages(session, "the demo", ROOT / "examples" / "demo" / "apt.txt")
@@ -187,8 +186,8 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def fuzz(session: nox.Session) -> None:
-    """Send a few thousand generated malformed requests over HTTP to an app behind gunicorn and
-    fail on any 5xx or traceback; FUZZ_COUNT and FUZZ_SEED (environment) tune the run."""
+    """Fail on any 5xx or traceback from thousands of malformed requests to an app on gunicorn."""
+    # FUZZ_COUNT and FUZZ_SEED (environment) tune the run.
     session.install("./packages/core", "-r", "requirements/fuzz.txt")
     session.run("pytest", "tests/fuzz", "-s", *session.posargs, success_codes=[0])
 
@@ -223,8 +222,7 @@ def wheels(session: nox.Session) -> None:
 
 @nox.session(venv_backend="uv")
 def packaging(session: nox.Session) -> None:
-    """Build the wheels, then install kolba with extras from them into a clean virtualenv and
-    check what `kolba plugins` lists."""
+    """Build the wheels, install kolba with extras from them in a clean venv, check its plugins."""
     _build_dists(session)
     session.install("-r", "requirements/tests.txt", "-r", "requirements/nox.txt")
     session.run(
