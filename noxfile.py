@@ -212,6 +212,10 @@ def _build_dists(session: nox.Session) -> None:
     shutil.rmtree(ROOT / "dist", ignore_errors=True)
     for name in PACKAGES:
         session.run("uv", "build", "-q", "--out-dir", "dist", f"packages/{name}")
+    # The archives take the builder's umask (0600 under umask 077); others install from dist/ too.
+    (ROOT / "dist").chmod(0o755)
+    for built in (ROOT / "dist").iterdir():
+        built.chmod(0o644)
 
 
 @nox.session(venv_backend="uv")
