@@ -77,7 +77,9 @@ def clean_env(monkeypatch, tmp_path):
 
 @pytest.fixture
 def dotenv():
-    return pytest.importorskip("dotenv")
+    return pytest.importorskip(
+        "dotenv", reason="python-dotenv is not installed here; nox -s 'tests(core)' installs it"
+    )
 
 
 @pytest.fixture
@@ -950,7 +952,9 @@ def test_run_accepts_an_ssl_context_import_name(tmp_path, invoke, served):
 
 
 def test_run_adhoc_certificate_takes_no_key(tmp_path, invoke, served):
-    pytest.importorskip("cryptography")
+    pytest.importorskip(
+        "cryptography", reason="an ad-hoc certificate needs the cryptography package, not installed"
+    )
     write(tmp_path / "key.pem", "key")
     result = invoke("run", "--cert", "adhoc", "--key", "key.pem")
     assert result.exit_code == 2
