@@ -235,6 +235,16 @@ def prepare_import(path: str) -> str:
     return ".".join(reversed(parts))
 
 
+def _where(error: BaseException) -> str:
+    """``"file, line N: "`` of the innermost frame of ``error`` outside the import machinery."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if not frame.filename.startswith("<frozen")
+    ]
+    return f"{frames[-1].filename}, line {frames[-1].lineno}: " if frames else ""
+
+
 @t.overload
 def locate_app(
     module_name: str, app_name: str | None, raise_if_not_found: t.Literal[True] = True
@@ -245,16 +255,6 @@ def locate_app(
 def locate_app(
     module_name: str, app_name: str | None, raise_if_not_found: bool = ...
 ) -> Kolba | None: ...
-
-
-def _where(error: BaseException) -> str:
-    """``"file, line N: "`` of the innermost frame of ``error`` outside the import machinery."""
-    frames = [
-        frame
-        for frame in traceback.extract_tb(error.__traceback__)
-        if not frame.filename.startswith("<frozen")
-    ]
-    return f"{frames[-1].filename}, line {frames[-1].lineno}: " if frames else ""
 
 
 def locate_app(
