@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from click.testing import CliRunner
 
 from kolba.cli import ScriptInfo, cli
+from kolba.pytest_plugin import free_port, service_unavailable
 
 EXTENSIONS = ("cors", "forms", "jwt", "mail", "session-redis", "sqlalchemy", "upload")
 
@@ -164,3 +169,71 @@ def test_kolba_routes_shows_the_site_the_api_and_the_upload_views(app: Any) -> N
     for rule in ("/register", "/confirm/<token>", "/profile", "/api/token", "/api/refresh"):
         assert rule in output
     assert "/_uploads/" in output
+
+
+@pytest.fixture
+def redis_url(tmp_path: Path) -> Any:
+    """A real redis-server on 127.0.0.1 at a free port, for the demo's Redis-backed settings."""
+    if shutil.which("redis-server") is None:
+        service_unavailable("redis-server is not installed (the Debian package redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
+    client = redis.Redis(port=port, socket_timeout=1)
+    try:
+        # Waiting for the server to accept connections; the loop ends at the first PONG.
+        for _ in range(100):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        else:
+            service_unavailable(f"redis-server did not start on port {port}")
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_with_redis_configured_sessions_and_revocation_live_in_redis(
+    demo: Any, tmp_path: Path, redis_url: str
+) -> None:
+    app = demo.create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'redis.db'}",
+            "MAIL_TRANSPORT": "memory",
+            "MAIL_SUPPRESS_SEND": False,
+            "SESSION_REDIS_URL": redis_url,
+            "JWT_REDIS_URL": redis_url,
+        }
+    )
+    assert "demo.revoked" not in app.extensions
+    client = app.test_client()
+    client.get(_register(client, app))
+    token = _csrf(client.get("/login").data)
+    data = {"email": "ann@example.com", "password": "pw123456", "csrf_token": token}
+    assert client.post("/login", data=data).status_code == 302
+    store = redis.Redis.from_url(redis_url)
+    assert list(store.scan_iter(match="session:*"))
+
+    tokens = client.post(
+        "/api/token", json={"email": "ann@example.com", "password": "pw123456"}
+    ).get_json()
+    access = {"Authorization": f"Bearer {tokens['access_token']}"}
+    assert client.post("/api/logout", headers=access).status_code == 200
+    assert client.get("/api/me", headers=access).status_code == 401
+    assert list(store.scan_iter(match="jwt:*"))
