@@ -129,6 +129,7 @@ def site(demo: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
 
 
 def _wait_for_text(browser: Any, css: str, text: str) -> str:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -137,7 +138,9 @@ def _wait_for_text(browser: Any, css: str, text: str) -> str:
         content = " ".join(element.text for element in found)
         return content if text in content else False
 
-    result: str = WebDriverWait(browser, 15).until(shown)
+    # An element read while the page is being replaced goes stale: read the new page instead.
+    wait = WebDriverWait(browser, 15, ignored_exceptions=(StaleElementReferenceException,))
+    result: str = wait.until(shown)
     return result
 
 
@@ -211,7 +214,8 @@ def test_a_visitor_registers_confirms_logs_in_uploads_posts_pages_and_logs_out(
     for number in range(1, 8):
         _fill(browser, body=f"Post number {number}")
         _click(browser, "post")
-        _wait_for_text(browser, ".flash", "Posted.")
+        # The newest post heads the new page; the previous page showed "Posted." already.
+        _wait_for_text(browser, ".post:first-of-type .body", f"Post number {number}")
     first_page = _wait_for_text(browser, ".post .body", "Post number 7")
     assert "Post number 2" not in first_page
     assert _wait_for_text(browser, "#page-number", "Page 1 of 2")
