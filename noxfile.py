@@ -89,10 +89,12 @@ def _missing_debian_packages(names: list[str]) -> list[str]:
     return missing
 
 
-def _ensure_debian_packages(session: nox.Session, package: str) -> None:
-    """Install the Debian packages a package's tests need (its tests/apt.txt): the services
-    the tests start themselves, such as redis-server or chromium."""
-    listing = PACKAGES_DIR / package / "tests" / "apt.txt"
+def _ensure_debian_packages(
+    session: nox.Session, package: str, listing: Path | None = None
+) -> None:
+    """Install the Debian packages a package's tests need (its tests/apt.txt, or `listing`):
+    the services the tests start themselves, such as redis-server or chromium."""
+    listing = listing or PACKAGES_DIR / package / "tests" / "apt.txt"
     if not listing.is_file():
         return
     names = [line.strip() for line in listing.read_text().splitlines() if line.strip()]
@@ -140,8 +142,8 @@ SQLALCHEMY_20 = "sqlalchemy[asyncio]==2.0.58"
 
 @nox.session(name="tests-sqlalchemy20")
 def tests_sqlalchemy20(session: nox.Session) -> None:
-    """kolba-sqlalchemy's tests on SQLite against SQLAlchemy 2.0 (the PostgreSQL runs and the
-    mypy test stay with `tests(ext-sqlalchemy)`, to keep this one cheap)."""
+    """kolba-sqlalchemy's tests on SQLite against SQLAlchemy 2.0, the older series it supports."""
+    # The PostgreSQL runs and the mypy test stay with `tests(ext-sqlalchemy)`, to keep this cheap.
     package = "ext-sqlalchemy"
     session.install(*_local_closure(package), "-r", "requirements/tests.txt")
     session.install("-r", f"packages/{package}/tests/requirements.txt")
@@ -174,9 +176,10 @@ def types(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """Build the Sphinx site with warnings as errors, then test the recipes and the demo app."""
+    """Build the Sphinx site (-W); test the recipes, the docs' claims and the demo (in Chromium)."""
     for package in PACKAGES:
         _ensure_debian_packages(session, package)
+    _ensure_debian_packages(session, "the demo", ROOT / "examples" / "demo" / "apt.txt")
     # The sample extension of the "write your own extension" recipe is installed too, so its
     # conformance checks that need package metadata run here.
     session.install(
@@ -184,9 +187,11 @@ def docs(session: nox.Session) -> None:
         "./docs/recipes/write-an-extension/kolba-greeting",
         "-r",
         "requirements/docs.txt",
+        "-r",
+        "examples/demo/requirements.txt",
     )
     session.run("sphinx-build", "-W", "--keep-going", "-b", "html", "docs", "docs/_build/html")
-    targets = ["examples/demo"]
+    targets = ["tests/docs", "examples/demo"]
     if any((ROOT / "docs" / "recipes").glob("*/test_*.py")):
         targets.insert(0, "docs/recipes")
     session.run("pytest", *targets, *session.posargs, success_codes=[0])
@@ -194,8 +199,8 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def fuzz(session: nox.Session) -> None:
-    """Send a few thousand generated malformed requests over HTTP to an app behind gunicorn and
-    fail on any 5xx or traceback; FUZZ_COUNT and FUZZ_SEED (environment) tune the run."""
+    """Fail on any 5xx or traceback from thousands of malformed requests to an app on gunicorn."""
+    # FUZZ_COUNT and FUZZ_SEED (environment) tune the run.
     session.install("./packages/core", "-r", "requirements/fuzz.txt")
     session.run("pytest", "tests/fuzz", "-s", *session.posargs, success_codes=[0])
 
@@ -209,8 +214,8 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def demo(session: nox.Session) -> None:
-    """Serve the demo app on http://127.0.0.1:5000 until interrupted."""
-    session.install("./packages/core", "./packages/ext-mail")
+    """Serve the demo app (all seven extensions) on http://127.0.0.1:5000 until interrupted."""
+    session.install(*_all_packages(), "-r", "examples/demo/requirements.txt")
     session.run(
         "kolba", "--app", "examples/demo/app.py", "run", "--host", "127.0.0.1", "--port", "5000"
     )
@@ -220,6 +225,10 @@ def _build_dists(session: nox.Session) -> None:
     shutil.rmtree(ROOT / "dist", ignore_errors=True)
     for name in PACKAGES:
         session.run("uv", "build", "-q", "--out-dir", "dist", f"packages/{name}")
+    # The archives take the builder's umask (0600 under umask 077); others install from dist/ too.
+    (ROOT / "dist").chmod(0o755)
+    for built in (ROOT / "dist").iterdir():
+        built.chmod(0o644)
 
 
 @nox.session(venv_backend="uv")
@@ -230,8 +239,7 @@ def wheels(session: nox.Session) -> None:
 
 @nox.session(venv_backend="uv")
 def packaging(session: nox.Session) -> None:
-    """Build the wheels, then install kolba with extras from them into a clean virtualenv and
-    check what `kolba plugins` lists."""
+    """Build the wheels, install kolba with extras from them in a clean venv, check its plugins."""
     _build_dists(session)
     session.install("-r", "requirements/tests.txt", "-r", "requirements/nox.txt")
     session.run(

@@ -28,6 +28,7 @@ from kolba.cli import (
     KolbaGroup,
     NoAppException,
     ScriptInfo,
+    cli,
     find_app_by_string,
     find_best_app,
     load_dotenv,
@@ -76,7 +77,9 @@ def clean_env(monkeypatch, tmp_path):
 
 @pytest.fixture
 def dotenv():
-    return pytest.importorskip("dotenv")
+    return pytest.importorskip(
+        "dotenv", reason="python-dotenv is not installed here; nox -s 'tests(core)' installs it"
+    )
 
 
 @pytest.fixture
@@ -949,7 +952,9 @@ def test_run_accepts_an_ssl_context_import_name(tmp_path, invoke, served):
 
 
 def test_run_adhoc_certificate_takes_no_key(tmp_path, invoke, served):
-    pytest.importorskip("cryptography")
+    pytest.importorskip(
+        "cryptography", reason="an ad-hoc certificate needs the cryptography package, not installed"
+    )
     write(tmp_path / "key.pem", "key")
     result = invoke("run", "--cert", "adhoc", "--key", "key.pem")
     assert result.exit_code == 2
@@ -1468,3 +1473,69 @@ DOCS_EXAMPLES = [
 @pytest.mark.parametrize("example", DOCS_EXAMPLES)
 def test_cli_reference_example_runs(example):
     exec(compile(example, str(DOCS_PAGE), "exec"), {"__name__": "docs_example"})
+
+
+# -- first-hour errors: a broken app module or a bad setting -------------------------------
+
+BAD_SETTING_APP = """
+import kolba
+from kolba import Kolba
+
+
+class Counter(kolba.Extension):
+    name = "counter"
+    config_keys = (kolba.ConfigKey("COUNTER_START", int, 0, "Where counting starts."),)
+
+    def create_state(self, app):
+        if not isinstance(app.config["COUNTER_START"], int):
+            raise kolba.ConfigError(
+                "COUNTER_START", f"got {app.config['COUNTER_START']!r}; set it to an int"
+            )
+        return {}
+
+
+app = Kolba(__name__)
+{before}
+Counter(app)
+{after}
+"""
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [("app.config['COUNTER_START'] = 'ten'", ""), ("", "app.config['COUNTER_START'] = 'ten'")],
+    ids=["set-before-init_app", "set-after-init_app"],
+)
+def test_a_bad_setting_is_one_line_naming_key_value_and_fix(tmp_path, monkeypatch, before, after):
+    write(
+        tmp_path / "bad_setting_app.py",
+        BAD_SETTING_APP.replace("{before}", before).replace("{after}", after),
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["--app", "bad_setting_app.py", "routes"])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert "COUNTER_START" in lines[0] and "'ten'" in lines[0] and "int" in lines[0]
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("source", "line", "message"),
+    [
+        ("from kolba import Kolba\napp = Kolba(__name__\n", 2, "SyntaxError: '(' was never closed"),
+        ("from kolba import Kolba\nimport no_such_dependency_xyz\n", 2, "ModuleNotFoundError"),
+    ],
+    ids=["syntax-error", "import-error"],
+)
+def test_a_broken_app_module_shows_file_line_and_message_first(
+    tmp_path, monkeypatch, source, line, message
+):
+    write(tmp_path / "broken_first_app.py", source)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["--app", "broken_first_app.py", "routes"])
+    assert result.exit_code != 0
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"Error: {tmp_path / 'broken_first_app.py'}, line {line}: ")
+    assert message in first
+    assert "Traceback" in result.output

@@ -195,7 +195,9 @@ def test_a_stray_app_run_in_the_module_does_not_block(tmp_path, run):
 
 @pytest.fixture
 def dotenv():
-    return pytest.importorskip("dotenv")
+    return pytest.importorskip(
+        "dotenv", reason="python-dotenv is not installed here; nox -s 'tests(core)' installs it"
+    )
 
 
 def test_kolbaenv_names_the_app(dotenv, tmp_path, run):

@@ -66,6 +66,46 @@ def test_client_fixture_uses_the_app_fixture(pytester, run):
     run().assert_outcomes(passed=1)
 
 
+def test_client_without_an_app_fixture_is_a_clear_error(pytester, run):
+    pytester.makepyfile(
+        """
+        def test_client(client):
+            assert client.get("/").status_code == 200
+        """
+    )
+    result = run()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*'client' fixture needs your app*no 'app' fixture*"])
+
+
+def test_runner_without_an_app_fixture_is_a_clear_error(pytester, run):
+    pytester.makepyfile(
+        """
+        def test_runner(runner):
+            runner.invoke(args=["hello"])
+        """
+    )
+    result = run()
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*'runner' fixture needs your app*"])
+
+
+def test_client_of_the_plugins_app_is_fine_when_a_fixture_sets_that_app_up(pytester, run):
+    pytester.makepyfile(
+        """
+        import pytest
+
+        @pytest.fixture
+        def hello(app):
+            app.add_url_rule("/", "index", lambda: "hello")
+
+        def test_client(hello, client):
+            assert client.get("/").data == b"hello"
+        """
+    )
+    run().assert_outcomes(passed=1)
+
+
 def test_runner_fixture_invokes_the_apps_commands(pytester, run):
     pytester.makepyfile(
         """

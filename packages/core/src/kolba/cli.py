@@ -54,6 +54,14 @@ class NoAppException(click.UsageError):
     """The app could not be found or loaded; the message says what was tried and what to do."""
 
 
+class _BrokenAppModule(NoAppException):
+    """The app's module raised while importing: shown with the file, line and message first,
+    without the command's usage text, which has nothing to do with the mistake."""
+
+    def show(self, file: t.IO[t.Any] | None = None) -> None:
+        click.ClickException.show(self, file)
+
+
 def _is_app(value: object) -> bool:
     from .app import Kolba
 
@@ -227,6 +235,16 @@ def prepare_import(path: str) -> str:
     return ".".join(reversed(parts))
 
 
+def _where(error: BaseException) -> str:
+    """``"file, line N: "`` of the innermost frame of ``error`` outside the import machinery."""
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if not frame.filename.startswith("<frozen")
+    ]
+    return f"{frames[-1].filename}, line {frames[-1].lineno}: " if frames else ""
+
+
 @t.overload
 def locate_app(
     module_name: str, app_name: str | None, raise_if_not_found: t.Literal[True] = True
@@ -249,6 +267,11 @@ def locate_app(
     """
     try:
         __import__(module_name)
+    except SyntaxError as e:
+        raise _BrokenAppModule(
+            f"{e.filename}, line {e.lineno}: {type(e).__name__}: {e.msg}\n\n"
+            f"While importing '{module_name}':\n{traceback.format_exc()}"
+        ) from None
     except ImportError as e:
         missing = getattr(e, "name", None) if isinstance(e, ModuleNotFoundError) else None
         if missing is not None and (
@@ -257,7 +280,8 @@ def locate_app(
             if not raise_if_not_found:
                 return None
             raise NoAppException(f"Could not import '{module_name}'.") from None
-        raise NoAppException(
+        raise _BrokenAppModule(
+            f"{_where(e)}{type(e).__name__}: {e}\n\n"
             f"While importing '{module_name}', an ImportError was raised:\n\n"
             f"{traceback.format_exc()}"
         ) from None
@@ -311,6 +335,18 @@ class ScriptInfo:
         """
         if self._loaded_app is not None:
             return self._loaded_app
+        try:
+            app = self._find_app()
+        except ConfigError as e:
+            # A bad setting met while the app is built (init_app): one line, no traceback.
+            raise click.ClickException(f"The app could not start: {e}") from None
+        if self.set_debug_flag:
+            # Through the property, so that values derived from DEBUG follow.
+            app.debug = get_debug_flag()
+        self._loaded_app = app
+        return app
+
+    def _find_app(self) -> Kolba:
         app: Kolba | None
         if self.create_app is not None:
             app = self.create_app()
@@ -330,10 +366,6 @@ class ScriptInfo:
                     " 'KOLBA_APP' environment variable, or a 'wsgi.py' or 'app.py' file in"
                     " the current directory."
                 )
-        if self.set_debug_flag:
-            # Through the property, so that values derived from DEBUG follow.
-            app.debug = get_debug_flag()
-        self._loaded_app = app
         return app
 
     def plugin_commands(self, app: Kolba) -> dict[str, click.Command]:

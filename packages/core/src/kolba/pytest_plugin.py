@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import socket
 import typing as t
+import weakref
 
 import pytest
 
@@ -60,6 +61,31 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+# Apps made by the plugin's own ``app`` fixture, so ``client`` and ``runner`` can tell that the
+# project defined no ``app`` fixture of its own.
+_DEFAULT_APPS: weakref.WeakSet[Kolba] = weakref.WeakSet()
+
+
+def _require_an_app(request: pytest.FixtureRequest, app: Kolba, fixture: str) -> None:
+    """Fail a test that uses ``fixture`` on the plugin's empty app without touching that app
+    itself: it would only ever see 404s and missing commands."""
+    if app not in _DEFAULT_APPS:
+        return
+    info = getattr(request.node, "_fixtureinfo", None)
+    if info is None or "app" in info.initialnames:
+        return
+    for name, definitions in info.name2fixturedefs.items():
+        if name not in ("client", "runner") and any("app" in d.argnames for d in definitions):
+            return
+    pytest.fail(
+        f"the {fixture!r} fixture needs your app, and this project defines no 'app' fixture:"
+        " add one to conftest.py that returns your app (for instance one that returns"
+        " create_app({'TESTING': True})). Without it,"
+        f" {fixture!r} talks to an empty app that answers 404 to every URL. See docs/testing.md.",
+        pytrace=False,
+    )
+
+
 @pytest.fixture
 def app(request: pytest.FixtureRequest) -> Kolba:
     """A fresh app named ``kolba_test_app`` with ``TESTING`` on, a test ``SECRET_KEY`` and the
@@ -69,16 +95,20 @@ def app(request: pytest.FixtureRequest) -> Kolba:
     # first so the closest one wins.
     for marker in reversed(list(request.node.iter_markers("kolba_config"))):
         values.update(marker.kwargs)
-    return make_app(**values)
+    made = make_app(**values)
+    _DEFAULT_APPS.add(made)
+    return made
 
 
 @pytest.fixture
-def client(app: Kolba) -> KolbaClient:
+def client(request: pytest.FixtureRequest, app: Kolba) -> KolbaClient:
     """The test client of the ``app`` fixture."""
+    _require_an_app(request, app, "client")
     return app.test_client()
 
 
 @pytest.fixture
-def runner(app: Kolba) -> KolbaCliRunner:
+def runner(request: pytest.FixtureRequest, app: Kolba) -> KolbaCliRunner:
     """The CLI runner of the ``app`` fixture."""
+    _require_an_app(request, app, "runner")
     return app.test_cli_runner()
