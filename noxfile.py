@@ -271,8 +271,7 @@ def _download_sdist(session: nox.Session, requirement: str, into: Path) -> Path:
 @nox.session
 @nox.parametrize("suite", list(COMPAT_SUITES), ids=list(COMPAT_SUITES))
 def compat(session: nox.Session, suite: str) -> None:
-    """Run an upstream project's own test suite against kolba through import aliases
-    (compat/<suite>/suite.toml) and fail below 97% passed among the tests not excluded."""
+    """Run an upstream project's test suite against kolba, failing below 97% passed."""
     spec = COMPAT_SUITES[suite]
     folder = COMPAT_DIR / suite
     session.install(

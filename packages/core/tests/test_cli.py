@@ -1486,12 +1486,12 @@ class Counter(kolba.Extension):
     name = "counter"
     config_keys = (kolba.ConfigKey("COUNTER_START", int, 0, "Where counting starts."),)
 
-    def create_state(self, app):
+    def create_state(self, app, options):
         if not isinstance(app.config["COUNTER_START"], int):
             raise kolba.ConfigError(
                 "COUNTER_START", f"got {app.config['COUNTER_START']!r}; set it to an int"
             )
-        return {}
+        return kolba.ExtensionState()
 
 
 app = Kolba(__name__)
