@@ -31,6 +31,7 @@ class Router:
     def __init__(self, app: Kolba) -> None:
         url_map = app.url_map
         config = app.config
+        url_map.update()
         self.rule_count = _rule_count(app)
         self.server_name = config["SERVER_NAME"]
         self.trusted_hosts = config["TRUSTED_HOSTS"]
@@ -73,8 +74,13 @@ class Router:
 
 
 def _rule_count(app: Kolba) -> int:
-    # Rules added with url_map.add() bypass the setup methods; their count notices them.
-    return len(app.url_map._rules)
+    """A cheap fingerprint of the rule set: rules added with ``url_map.add()`` bypass the setup
+    methods, and werkzeug marks its map for re-sorting (``_remap``) on every ``add``; a rule of
+    a new endpoint also grows the endpoint table. ``-1`` while a re-sort is pending."""
+    url_map = app.url_map
+    if url_map._remap:
+        return -1
+    return len(url_map._rules_by_endpoint)
 
 
 def _static_table(app: Kolba) -> dict[str, list[_StaticEntry]]:
