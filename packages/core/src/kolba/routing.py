@@ -11,22 +11,34 @@ werkzeug's own.
 
 from __future__ import annotations
 
+import re
 import typing as t
 from collections import Counter
 
+from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
+
 if t.TYPE_CHECKING:
-    from werkzeug.routing import Rule
+    from werkzeug.routing import Map, Rule
 
     from .app import Kolba
     from .ctx import RequestContext
 
 _StaticEntry = tuple["Rule", frozenset[str] | None, t.Mapping[str, t.Any] | None]
+_DynamicEntry = tuple["Rule", frozenset[str] | None, "re.Pattern[str]"]
+_VARIABLE = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*):)?(?P<name>[a-zA-Z_]\w*)>")
 
 
 class Router:
     """The compiled form of one app's URL map; see the module docstring."""
 
-    __slots__ = ("rule_count", "server_name", "static", "trusted_hosts")
+    __slots__ = (
+        "dynamic",
+        "fallback_prefixes",
+        "rule_count",
+        "server_name",
+        "static",
+        "trusted_hosts",
+    )
 
     def __init__(self, app: Kolba) -> None:
         url_map = app.url_map
@@ -36,6 +48,8 @@ class Router:
         self.server_name = config["SERVER_NAME"]
         self.trusted_hosts = config["TRUSTED_HOSTS"]
         self.static: dict[str, list[_StaticEntry]] | None = None
+        self.dynamic: dict[int, list[_DynamicEntry]] = {}
+        self.fallback_prefixes: tuple[str, ...] = ()
         # With trusted hosts the Host header must be checked by binding; with host or
         # subdomain matching a path alone does not decide the rule.
         if (
@@ -43,7 +57,7 @@ class Router:
             and not url_map.host_matching
             and not app._matches_subdomains()
         ):
-            self.static = _static_table(app)
+            self.static, self.dynamic, self.fallback_prefixes = _tables(app)
 
     def current(self, app: Kolba) -> bool:
         """Whether this router still describes ``app``'s URL map and routing config."""
@@ -66,11 +80,51 @@ class Router:
                 for rule, methods, defaults in entries:
                     if methods is None or method in methods:
                         return rule, dict(defaults) if defaults else {}
+            else:
+                found = self._match_dynamic(environ)
+                if found is not None:
+                    return found
         adapter = ctx.url_adapter
         if adapter is None:
             return None
         rule, args = adapter.match(return_rule=True)
         return rule, dict(args)
+
+    def _match_dynamic(
+        self, environ: t.Mapping[str, t.Any]
+    ) -> tuple[Rule, dict[str, t.Any]] | None:
+        """The rule of a path that exactly one simple variable rule matches, with its method
+        allowed; ``None`` leaves the request to werkzeug.
+
+        Deciding only unambiguous paths keeps werkzeug's priorities out of the question: a
+        path that two rules match, that a rule the router does not compile might match (its
+        static prefix fits), or that is not ASCII (werkzeug matches the decoded path) goes to
+        werkzeug's matcher.
+        """
+        path: str = environ.get("PATH_INFO", "")
+        candidates = self.dynamic.get(path.count("/"))
+        if not candidates or not path.isascii() or path.startswith(self.fallback_prefixes):
+            return None
+        found = None
+        for entry in candidates:
+            hit = entry[2].fullmatch(path)
+            if hit is not None:
+                if found is not None:
+                    return None
+                found = entry, hit
+        if found is None:
+            return None
+        (rule, methods, _), hit = found
+        if methods is not None and environ.get("REQUEST_METHOD", "GET") not in methods:
+            return None
+        args: dict[str, t.Any] = dict(rule.defaults) if rule.defaults else {}
+        converters = rule._converters
+        try:
+            for name, value in hit.groupdict().items():
+                args[name] = converters[name].to_python(value)
+        except ValidationError:
+            return None
+        return rule, args
 
 
 def _rule_count(app: Kolba) -> int:
@@ -83,9 +137,15 @@ def _rule_count(app: Kolba) -> int:
     return len(url_map._rules_by_endpoint)
 
 
-def _static_table(app: Kolba) -> dict[str, list[_StaticEntry]]:
-    """The path -> rules table of the rules without variables that the dict can decide."""
+def _tables(
+    app: Kolba,
+) -> tuple[dict[str, list[_StaticEntry]], dict[int, list[_DynamicEntry]], tuple[str, ...]]:
+    """The path -> rules table of the rules without variables that the dict can decide; the
+    compiled simple variable rules by their number of slashes; and the static prefixes of
+    the rules neither covers, whose paths are left to werkzeug."""
     table: dict[str, list[_StaticEntry]] = {}
+    dynamic: dict[int, list[_DynamicEntry]] = {}
+    prefixes: list[str] = []
     rules = list(app.url_map.iter_rules())
     rule_count = Counter(r.endpoint for r in rules)
     # werkzeug redirects between rules of one endpoint that differ by defaults; leave those
@@ -93,20 +153,52 @@ def _static_table(app: Kolba) -> dict[str, list[_StaticEntry]]:
     with_defaults = {r.endpoint for r in rules if r.defaults}
     for rule in rules:
         if (
-            "<" in rule.rule
-            or rule.redirect_to is not None
+            rule.redirect_to is not None
             or rule.subdomain
             or rule.host
             or rule.build_only
             or rule.websocket
             or (rule.endpoint in with_defaults and rule_count[rule.endpoint] > 1)
         ):
+            prefixes.append(rule.rule.partition("<")[0])
+            continue
+        methods = frozenset(rule.methods) if rule.methods is not None else None
+        if "<" in rule.rule:
+            pattern = _compile(rule, app.url_map)
+            if pattern is None:
+                prefixes.append(rule.rule.partition("<")[0])
+            else:
+                dynamic.setdefault(rule.rule.count("/"), []).append((rule, methods, pattern))
             continue
         # PATH_INFO is a WSGI string: the UTF-8 bytes of the path read as latin-1.
         key = rule.rule.encode().decode("latin-1")
-        methods = frozenset(rule.methods) if rule.methods is not None else None
         table.setdefault(key, []).append((rule, methods, rule.defaults))
-    return table
+    return table, dynamic, tuple(prefixes)
+
+
+def _compile(rule: Rule, url_map: Map) -> re.Pattern[str] | None:
+    """A pattern for ``rule`` when each of its segments is plain text or one variable with
+    the default ``string`` or ``int`` converter (no arguments); ``None`` otherwise."""
+    parts = []
+    for segment in rule.rule.split("/"):
+        if "<" not in segment and ">" not in segment:
+            parts.append(re.escape(segment))
+            continue
+        variable = _VARIABLE.fullmatch(segment)
+        if variable is None:
+            return None
+        converter = rule._converters.get(variable["name"])
+        if type(converter) is IntegerConverter:
+            if converter.fixed_digits or converter.min is not None or converter.max is not None:
+                return None
+            if converter.signed:
+                return None
+        elif type(converter) is not UnicodeConverter:
+            return None
+        if converter.regex != type(converter)(url_map).regex:
+            return None
+        parts.append(f"(?P<{variable['name']}>{converter.regex})")
+    return re.compile("/".join(parts))
 
 
 def suspicious_host(host: str) -> bool:
