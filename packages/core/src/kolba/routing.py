@@ -73,7 +73,12 @@ class Router:
         adapter to match with. Raises werkzeug's routing exceptions (404, 405, redirects)."""
         environ = ctx.environ
         static = self.static
-        if static is not None and not suspicious_host(environ.get("HTTP_HOST", "")):
+        # An overridden or patched create_url_adapter decides matching, as in Flask.
+        if (
+            static is not None
+            and not suspicious_host(environ.get("HTTP_HOST", ""))
+            and ctx.app._binds_plainly()
+        ):
             entries = static.get(environ.get("PATH_INFO", ""))
             if entries is not None:
                 method = environ.get("REQUEST_METHOD", "GET")
