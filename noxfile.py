@@ -213,6 +213,24 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session
+def bench_callgrind(session: nox.Session) -> None:
+    """Instructions per request of kolba and Flask under callgrind (needs valgrind)."""
+    session.install("./packages/core", "-r", "requirements/bench.txt")
+    session.run("python", "bench/callgrind.py", *session.posargs)
+
+
+@nox.session
+def bench_http(session: nox.Session) -> None:
+    """kolba and Flask over HTTP behind gunicorn and granian, loaded by wrk on 127.0.0.1."""
+    if shutil.which("wrk") is None and shutil.which("apt-get") and os.geteuid() == 0:
+        env = {"DEBIAN_FRONTEND": "noninteractive"}
+        session.run("apt-get", "update", "-qq", external=True, env=env)
+        session.run("apt-get", "install", "-y", "-qq", "wrk", external=True, env=env)
+    session.install("./packages/core", "-r", "requirements/bench-http.txt")
+    session.run("python", "bench/load.py", *session.posargs)
+
+
+@nox.session
 def demo(session: nox.Session) -> None:
     """Serve the demo app (all seven extensions) on http://127.0.0.1:5000 until interrupted."""
     session.install(*_all_packages(), "-r", "examples/demo/requirements.txt")

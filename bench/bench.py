@@ -38,11 +38,24 @@ class Framework:
     request: Any
     session: Any
     render_template: Any
+    jsonify: Any
+    make_response: Any
+    blueprint_class: Any
+    g: Any
+    url_for: Any
 
 
 FRAMEWORKS = [
-    Framework("flask", flask.Flask, flask.request, flask.session, flask.render_template),
-    Framework("kolba", kolba.Kolba, kolba.request, kolba.session, kolba.render_template),
+    Framework(
+        "flask",
+        *(flask.Flask, flask.request, flask.session, flask.render_template, flask.jsonify),
+        *(flask.make_response, flask.Blueprint, flask.g, flask.url_for),
+    ),
+    Framework(
+        "kolba",
+        *(kolba.Kolba, kolba.request, kolba.session, kolba.render_template, kolba.jsonify),
+        *(kolba.make_response, kolba.Blueprint, kolba.g, kolba.url_for),
+    ),
 ]
 
 
@@ -56,6 +69,48 @@ def create_app(fw: Framework) -> Any:
     @app.get("/")
     def hello() -> str:
         return "Hello, World!"
+
+    @app.get("/api/items/<int:id>")
+    def api_item(id: int) -> Any:
+        return fw.jsonify(id=id, name=f"item {id}", tags=["a", "b"], ok=True)
+
+    @app.get("/cookie")
+    def cookie() -> Any:
+        response = fw.make_response("cookie set")
+        response.set_cookie("theme", "dark", max_age=3600, httponly=True)
+        return response
+
+    hooked = fw.blueprint_class("hooked", __name__, url_prefix="/hooked")
+
+    @hooked.before_request
+    def before() -> None:
+        fw.g.user = "ada"
+
+    @hooked.after_request
+    def after(response: Any) -> Any:
+        response.headers["X-User"] = fw.g.user
+        return response
+
+    @hooked.get("/")
+    def hooked_page() -> str:
+        return "hooked"
+
+    shop = fw.blueprint_class("shop", __name__, url_prefix="/shop")
+
+    @shop.get("/products/<int:id>")
+    def product(id: int) -> str:
+        return fw.url_for(".product", id=id + 1)
+
+    @shop.get("/cart/")
+    def cart() -> str:
+        return "cart"
+
+    @shop.post("/checkout")
+    def checkout() -> str:
+        return "checked out"
+
+    app.register_blueprint(hooked)
+    app.register_blueprint(shop)
 
     @app.get("/json")
     def json_dict() -> dict[str, Any]:
@@ -126,9 +181,15 @@ class Scenario:
 SCENARIOS = [
     Scenario("hello text", "/"),
     Scenario("json dict", "/json"),
+    Scenario("jsonify, dynamic route", "/api/items/42"),
+    Scenario("set_cookie", "/cookie"),
+    Scenario("one before + one after hook", "/hooked/"),
+    Scenario("blueprint route + url_for", "/shop/products/7"),
     Scenario(f"routing static ({ROUTE_COUNT} rules)", "/static198"),
     Scenario(f"routing dynamic ({ROUTE_COUNT} rules)", "/user195/7"),
     Scenario("404 not found", "/missing/path", status=404),
+    Scenario("405 method not allowed", "/shop/checkout", status=405),
+    Scenario("trailing-slash redirect", "/shop/cart", status=308),
     Scenario(
         "form + query POST",
         "/form",

@@ -15,7 +15,6 @@ import sys
 import threading
 import typing as t
 import weakref
-from collections import Counter
 from datetime import timedelta
 from inspect import iscoroutinefunction
 from itertools import chain
@@ -32,7 +31,6 @@ from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
 )
-from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, Rule
 from werkzeug.routing.exceptions import RoutingException
 from werkzeug.sansio.utils import get_host
@@ -52,6 +50,7 @@ from .plugins.builtin import CORE_CONFIG_KEYS, CorePlugin
 from .plugins.discovery import load_extension
 from .plugins.extension import config_defaults
 from .plugins.manager import PluginManager
+from .routing import Router
 from .scaffold import (
     Scaffold,
     _endpoint_from_view_func,
@@ -69,8 +68,6 @@ if t.TYPE_CHECKING:
     from .blueprints import Blueprint
     from .testing import KolbaClient, KolbaCliRunner
     from .typing import (
-        AfterRequestCallable,
-        BeforeRequestCallable,
         ErrorHandlerCallable,
         ResponseReturnValue,
         RouteCallable,
@@ -79,7 +76,6 @@ if t.TYPE_CHECKING:
         TemplateFilterCallable,
         TemplateGlobalCallable,
         TemplateTestCallable,
-        URLValuePreprocessorCallable,
     )
 
 T_shell_context_processor = t.TypeVar(
@@ -97,46 +93,28 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
     return timedelta(seconds=value)
 
 
-_HTML = "text/html; charset=utf-8"
 _base_get_response = HTTPException.get_response
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 
 
-class _Chain:
-    """The hook functions that apply to one blueprint scope, flattened in the order they run."""
+class _Plan:
+    """What the pipeline knows about one endpoint: the blueprint scopes whose registrations
+    apply, in the orders they run, and the view wrapped by ``ensure_sync``.
 
-    __slots__ = ("after", "before", "blueprints", "preprocessors", "teardown")
+    Plans hold no registered functions: the hook lists are read on every request, so a
+    function appended to ``app.after_request_funcs[None]`` while the app runs is honoured.
+    """
 
-    def __init__(self, app: Kolba, blueprint: str | None) -> None:
+    __slots__ = ("blueprints", "inner_first", "outer_first", "sync_view", "view")
+
+    def __init__(self, endpoint: str | None) -> None:
+        blueprint = _blueprint_of(endpoint)
         names: list[str] = list(_split_blueprint_path(blueprint)) if blueprint else []
         self.blueprints = names
-        outer_first: list[str | None] = [None, *reversed(names)]
-        inner_first: list[str | None] = [*names, None]
-        self.preprocessors: tuple[URLValuePreprocessorCallable, ...] = tuple(
-            f for n in outer_first for f in app.url_value_preprocessors.get(n, ())
-        )
-        self.before: tuple[BeforeRequestCallable, ...] = tuple(
-            f for n in outer_first for f in app.before_request_funcs.get(n, ())
-        )
-        self.after: tuple[AfterRequestCallable[t.Any], ...] = tuple(
-            f for n in inner_first for f in reversed(app.after_request_funcs.get(n, ()))
-        )
-        self.teardown: tuple[TeardownCallable, ...] = tuple(
-            f for n in inner_first for f in reversed(app.teardown_request_funcs.get(n, ()))
-        )
-        if app.plugins.implemented("kolba_before_request"):
-            self.before = (_plugins_before_request(app.plugins.hook), *self.before)
-
-
-def _plugins_before_request(hook: t.Any) -> BeforeRequestCallable:
-    """The ``kolba_before_request`` hook as the first before-request function of a chain."""
-    caller = hook.kolba_before_request
-
-    def before_request() -> t.Any:
-        # The request proxy, so that the request object is built only if a plugin reads it.
-        return caller(app=_cv_request.get().app, request=request)
-
-    return before_request
+        self.outer_first: tuple[str | None, ...] = (None, *reversed(names))
+        self.inner_first: tuple[str | None, ...] = (*names, None)
+        self.view: t.Any = None
+        self.sync_view: t.Callable[..., t.Any] | None = None
 
 
 class Kolba(Scaffold):
@@ -234,7 +212,7 @@ class Kolba(Scaffold):
         #: This app's own pluggy plugin manager; extensions register their hooks here.
         self.plugins = PluginManager()
         self.plugins.register(CorePlugin(), name="kolba-core")
-        # The chains hold the kolba_before_request hook only when a plugin implements it.
+        # Plugin changes reset the router and the per-endpoint plans.
         self.plugins.on_change.append(weakref.WeakMethod(self._setup_changed))
         #: Named backends registered through ``kolba_register_backends``, by (kind, name).
         self.backends: dict[tuple[str, str], t.Callable[..., t.Any]] = {}
@@ -243,26 +221,9 @@ class Kolba(Scaffold):
         self._startup_lock = threading.Lock()
         self.subdomain_matching = subdomain_matching
         self._got_first_request = False
-        self._static_routes: dict[str, list[tuple[Rule, frozenset[str] | None, t.Any]]] | None = (
-            None
-        )
-        self._chains: dict[str | None, _Chain] = {}
+        self._router_cache: Router | None = None
+        self._plans: dict[str | None, _Plan] = {}
         self._rules_use_subdomains: bool | None = None
-        self._sync_cache: dict[t.Callable[..., t.Any], t.Callable[..., t.Any]] = {}
-        cls = type(self)
-        self._custom_dispatch = any(
-            getattr(cls, n) is not getattr(Kolba, n)
-            for n in (
-                "full_dispatch_request",
-                "preprocess_request",
-                "dispatch_request",
-                "finalize_request",
-                "make_response",
-                "process_response",
-                "handle_user_exception",
-                "create_url_adapter",
-            )
-        )
 
         self.cli.name = self.name
         self.template_context_processors[None].append(_default_template_ctx_processor)
@@ -291,10 +252,9 @@ class Kolba(Scaffold):
             )
 
     def _setup_changed(self) -> None:
-        self._static_routes = None
+        self._router_cache = None
         self._rules_use_subdomains = None
-        self._chains = {}
-        self._sync_cache = {}
+        self._plans = {}
 
     @cached_property
     def name(self) -> str:
@@ -610,10 +570,7 @@ class Kolba(Scaffold):
         return None
 
     def _current_blueprints(self) -> list[str]:
-        ctx = _cv_request.get(None)
-        if ctx is None:
-            return []
-        return self._chain(ctx).blueprints
+        return self._current_plan().blueprints
 
     def handle_http_exception(self, e: HTTPException) -> HTTPException | ResponseReturnValue:
         """Handle an HTTP exception with its registered handler, or return it as a response."""
@@ -702,33 +659,28 @@ class Kolba(Scaffold):
 
     # -- dispatch ---------------------------------------------------------------------------
 
-    def _static_table(self) -> dict[str, list[tuple[Rule, frozenset[str] | None, t.Any]]]:
-        """Build the path -> rules table for rules without variables (once per setup)."""
-        table: dict[str, list[tuple[Rule, frozenset[str] | None, t.Any]]] = {}
-        if self.url_map.host_matching or self._matches_subdomains():
-            self._static_routes = table
-            return table
-        rules = list(self.url_map.iter_rules())
-        rule_count = Counter(r.endpoint for r in rules)
-        # werkzeug redirects between rules of one endpoint that differ by defaults; leave
-        # those endpoints to werkzeug's matcher.
-        with_defaults = {r.endpoint for r in rules if r.defaults}
-        for rule in rules:
-            if (
-                "<" in rule.rule
-                or rule.redirect_to is not None
-                or rule.subdomain
-                or rule.host
-                or rule.build_only
-                or rule.websocket
-                or (rule.endpoint in with_defaults and rule_count[rule.endpoint] > 1)
-            ):
-                continue
-            key = rule.rule.encode().decode("latin-1")
-            methods = frozenset(rule.methods) if rule.methods is not None else None
-            table.setdefault(key, []).append((rule, methods, rule.defaults))
-        self._static_routes = table
-        return table
+    def _plan(self, endpoint: str | None) -> _Plan:
+        """The plan of ``endpoint``, built on its first request after a setup change."""
+        plan = self._plans.get(endpoint)
+        if plan is None:
+            plan = self._plans[endpoint] = _Plan(endpoint)
+        return plan
+
+    def _match(self, ctx: RequestContext) -> None:
+        """Match the request through the router (``ctx.url_adapter`` when it must bind)."""
+        ctx._matched = True
+        try:
+            found = self._router().match(ctx)
+            if found is None:
+                return
+            ctx.url_rule, ctx.view_args = found
+        except HTTPException as e:
+            ctx.routing_exception = e
+        req = ctx._request
+        if req is not None:
+            req.url_rule = ctx.url_rule
+            req.view_args = ctx.view_args
+            req.routing_exception = ctx.routing_exception
 
     def _matches_subdomains(self) -> bool:
         """Whether rule subdomains are matched against ``SERVER_NAME``.
@@ -746,54 +698,17 @@ class Kolba(Scaffold):
             flag = self._rules_use_subdomains = any(r.subdomain for r in self.url_map.iter_rules())
         return flag
 
-    def _match(self, ctx: RequestContext) -> None:
-        """Match the request: static paths through a dict, the rest through werkzeug."""
-        ctx._matched = True
-        environ = ctx.environ
-        host = environ.get("HTTP_HOST", "")
-        # An Upgrade request goes to werkzeug's matcher, which answers a WebSocket upgrade to
-        # a plain HTTP rule with 400 as Flask does.
-        if (
-            self.config["TRUSTED_HOSTS"] is None
-            and not _suspicious_host(host)
-            and "HTTP_UPGRADE" not in environ
-        ):
-            table = self._static_routes
-            if table is None:
-                table = self._static_table()
-            rules = table.get(environ.get("PATH_INFO", ""))
-            if rules is not None:
-                method = environ.get("REQUEST_METHOD", "GET")
-                for rule, methods, defaults in rules:
-                    if methods is None or method in methods:
-                        ctx.url_rule = rule
-                        ctx.view_args = dict(defaults) if defaults else {}
-                        if ctx._request is not None:
-                            ctx._request.url_rule = rule
-                            ctx._request.view_args = ctx.view_args
-                        return
-        try:
-            adapter = ctx.url_adapter
-            if adapter is None:
-                return
-            rule, args = adapter.match(return_rule=True)
-            ctx.url_rule = rule
-            ctx.view_args = dict(args)
-        except HTTPException as e:
-            ctx.routing_exception = e
-        if ctx._request is not None:
-            ctx._request.url_rule = ctx.url_rule
-            ctx._request.view_args = ctx.view_args
-            ctx._request.routing_exception = ctx.routing_exception
+    def _router(self) -> Router:
+        router = self._router_cache
+        if router is None or not router.current(self):
+            router = self._router_cache = Router(self)
+        return router
 
-    def _chain(self, ctx: RequestContext) -> _Chain:
-        rule = ctx.url_rule
-        endpoint = rule.endpoint if rule is not None else None
-        chain_ = self._chains.get(endpoint)
-        if chain_ is None:
-            blueprint = _blueprint_of(endpoint) if endpoint else None
-            chain_ = self._chains[endpoint] = _Chain(self, blueprint)
-        return chain_
+    def _current_plan(self) -> _Plan:
+        ctx = _cv_request.get(None)
+        if ctx is None or ctx.url_rule is None:
+            return self._plan(None)
+        return self._plan(ctx.url_rule.endpoint)
 
     def raise_routing_exception(self, request: Request) -> t.NoReturn:
         """Raise the exception matching produced (404, 405 or a redirect); in debug mode, a
@@ -813,9 +728,7 @@ class Kolba(Scaffold):
 
     def dispatch_request(self) -> ResponseReturnValue:
         """Call the view of the matched rule (or answer OPTIONS) and return its value."""
-        return self._dispatch(_cv_request.get())
-
-    def _dispatch(self, ctx: RequestContext) -> ResponseReturnValue:
+        ctx = _cv_request.get()
         req = ctx._request
         if req is not None:
             if req.routing_exception is not None:
@@ -824,9 +737,7 @@ class Kolba(Scaffold):
             view_args = req.view_args
         else:
             if ctx.routing_exception is not None:
-                if self.debug:
-                    self.raise_routing_exception(ctx.request)
-                raise ctx.routing_exception
+                self.raise_routing_exception(ctx.request)
             rule = ctx.url_rule
             view_args = ctx.view_args
         if rule is None:
@@ -836,80 +747,55 @@ class Kolba(Scaffold):
             and ctx.environ.get("REQUEST_METHOD") == "OPTIONS"
         ):
             return self.make_default_options_response()
+        plan = self._plan(rule.endpoint)
         view = self.view_functions[rule.endpoint]
-        sync = self._sync_cache.get(view)
-        if sync is None:
-            sync = self._sync_cache[view] = self.ensure_sync(view)
-        return sync(**view_args)  # type: ignore[no-any-return,arg-type]
+        if plan.view is not view:
+            plan.view = view
+            plan.sync_view = self.ensure_sync(view)
+        return plan.sync_view(**view_args)  # type: ignore[no-any-return,arg-type,misc]
 
     def preprocess_request(self) -> ResponseReturnValue | None:
         """Run the URL value preprocessors and ``before_request`` functions that apply.
 
         A value returned by a ``before_request`` function stops the chain and is used as the
-        response; the view is not called.
+        response; the view is not called. The registration lists are read on every request,
+        so functions added while the app runs take part from the next request on.
         """
-        return self._preprocess(_cv_request.get())
-
-    def _preprocess(self, ctx: RequestContext) -> ResponseReturnValue | None:
-        chain_ = self._chain(ctx)
-        if chain_.preprocessors:
-            endpoint = ctx.url_rule.endpoint if ctx.url_rule is not None else None
+        ctx = _cv_request.get()
+        rule = ctx.url_rule
+        endpoint = rule.endpoint if rule is not None else None
+        scopes = self._plan(endpoint).outer_first
+        preprocessors = self.url_value_preprocessors
+        if preprocessors:
             view_args = ctx._request.view_args if ctx._request is not None else ctx.view_args
-            for url_func in chain_.preprocessors:
-                url_func(endpoint, view_args)
-        for before_func in chain_.before:
-            rv = self.ensure_sync(before_func)()
+            for name in scopes:
+                for url_func in preprocessors.get(name, ()):
+                    url_func(endpoint, view_args)
+        plugins = self.plugins
+        if plugins.implemented("kolba_before_request"):
+            rv = plugins.hook.kolba_before_request(app=self, request=request)
             if rv is not None:
                 return rv  # type: ignore[no-any-return]
+        before = self.before_request_funcs
+        if before:
+            for name in scopes:
+                for before_func in before.get(name, ()):
+                    rv = self.ensure_sync(before_func)()
+                    if rv is not None:
+                        return rv  # type: ignore[no-any-return]
         return None
 
     def full_dispatch_request(self) -> Response:
         """Run the hooks and the view for the current request and return the response."""
-        return self._full_dispatch(_cv_request.get(), False)  # type: ignore[return-value]
-
-    def _full_dispatch(self, ctx: RequestContext, raw: bool) -> Response | tuple[str, str, bytes]:
         self._got_first_request = True
-        custom = self._custom_dispatch
         try:
             if signals.request_started.receivers:
                 signals.request_started.send(self, _async_wrapper=self.ensure_sync)
-            chain_ = self._chain(ctx)
-            rv = None
-            if custom:
-                rv = self.preprocess_request()
-                if rv is None:
-                    rv = self.dispatch_request()
-            else:
-                if chain_.before or chain_.preprocessors:
-                    rv = self._preprocess(ctx)
-                if rv is None:
-                    rv = self._dispatch(ctx)
+            rv = self.preprocess_request()
+            if rv is None:
+                rv = self.dispatch_request()
         except Exception as e:
             rv = self.handle_user_exception(e)
-        if (
-            raw
-            and not custom
-            and ctx._session is None
-            and not (self.config["SESSION_REFRESH_EACH_REQUEST"] and ctx._carries_session_cookie())
-            and not ctx._after_request_functions
-            and not chain_.after
-            and not signals.request_finished.receivers
-            and self.response_class is Response
-        ):
-            cls = rv.__class__
-            if cls is str:
-                return "200 OK", _HTML, rv.encode()  # type: ignore[union-attr]
-            if (cls is dict or cls is list) and type(self.json) is DefaultJSONProvider:
-                json = self.json
-                if json._pretty():
-                    body = json.dumps(rv, indent=2)
-                else:
-                    body = json.dumps(rv, separators=(",", ":"))
-                return "200 OK", json.mimetype, f"{body}\n".encode()
-            if isinstance(rv, HTTPException) and not isinstance(rv, RoutingException):
-                page = _default_error_page(rv)
-                if page is not None:
-                    return _status_line(rv.code), _HTML, page  # type: ignore[arg-type]
         return self.finalize_request(rv)
 
     def finalize_request(
@@ -957,8 +843,14 @@ class Kolba(Scaffold):
         ctx = _cv_request.get()
         for func in ctx._after_request_functions:
             response = self.ensure_sync(func)(response)
-        for func in self._chain(ctx).after:
-            response = self.ensure_sync(func)(response)
+        after = self.after_request_funcs
+        if after:
+            rule = ctx.url_rule
+            for name in self._plan(rule.endpoint if rule is not None else None).inner_first:
+                funcs = after.get(name)
+                if funcs:
+                    for func in reversed(funcs):
+                        response = self.ensure_sync(func)(response)
         sess = ctx._session
         if sess is None and self.config["SESSION_REFRESH_EACH_REQUEST"]:
             sess = ctx._session_to_refresh()
@@ -971,9 +863,14 @@ class Kolba(Scaffold):
         ``request_tearing_down``."""
         if exc is _sentinel:
             exc = sys.exc_info()[1]
-        ctx = _cv_request.get()
-        for func in self._chain(ctx).teardown:
-            self.ensure_sync(func)(exc)
+        teardown = self.teardown_request_funcs
+        if teardown:
+            rule = _cv_request.get().url_rule
+            for name in self._plan(rule.endpoint if rule is not None else None).inner_first:
+                funcs = teardown.get(name)
+                if funcs:
+                    for func in reversed(funcs):
+                        self.ensure_sync(func)(exc)
         if signals.request_tearing_down.receivers:
             signals.request_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 
@@ -1101,6 +998,14 @@ class Kolba(Scaffold):
                 url_scheme=self.config["PREFERRED_URL_SCHEME"],
             )
         return None
+
+    def _binds_plainly(self) -> bool:
+        """Whether :meth:`create_url_adapter` is kolba's own (neither overridden nor patched
+        on the instance), so a request's adapter may be bound without building the request."""
+        return (
+            type(self).create_url_adapter is Kolba.create_url_adapter
+            and "create_url_adapter" not in self.__dict__
+        )
 
     def _bind_environ(self, environ: WSGIEnvironment) -> MapAdapter:
         trusted_hosts = self.config["TRUSTED_HOSTS"]
@@ -1329,31 +1234,19 @@ class Kolba(Scaffold):
     ) -> cabc.Iterable[bytes]:
         """The WSGI application; wrap this (not the app) to add WSGI middleware:
         ``app.wsgi_app = Middleware(app.wsgi_app)``."""
-        ctx = RequestContext(self, environ)
+        ctx = self.request_context(environ)
         error: BaseException | None = None
         try:
             try:
                 ctx.push()
-                if self._custom_dispatch:
-                    rv: t.Any = self.full_dispatch_request()
-                else:
-                    rv = self._full_dispatch(ctx, True)
+                response = self.full_dispatch_request()
             except Exception as e:
                 error = e
-                rv = self.handle_exception(e)
+                response = self.handle_exception(e)
             except:
                 error = sys.exc_info()[1]
                 raise
-            if rv.__class__ is tuple:
-                status, content_type, body = rv
-                start_response(
-                    status,
-                    [("Content-Type", content_type), ("Content-Length", str(len(body)))],
-                )
-                if environ.get("REQUEST_METHOD") == "HEAD":
-                    return []
-                return [body]
-            return rv(environ, start_response)  # type: ignore[no-any-return]
+            return response(environ, start_response)
         finally:
             if "werkzeug.debug.preserve_context" in environ:
                 environ["werkzeug.debug.preserve_context"](_cv_app.get())
@@ -1369,18 +1262,6 @@ class Kolba(Scaffold):
         if not self._started:
             self._startup()
         return self.wsgi_app(environ, start_response)
-
-
-def _suspicious_host(host: str) -> bool:
-    """A cheap filter: Host values that could be invalid go through werkzeug's binding, which
-    answers an invalid one with 400; the rest may skip binding."""
-    return (
-        len(host) > 63
-        or ".." in host
-        or host[:1] == "."
-        or not host.isascii()
-        or "xn--" in host.lower()
-    )
 
 
 def _plain_host(host: str) -> bool:
@@ -1422,10 +1303,6 @@ def _default_error_page(e: HTTPException) -> bytes | None:
     if page is None:
         page = _error_pages[cls] = e.get_body().encode()
     return page
-
-
-def _status_line(code: int) -> str:
-    return f"{code} {HTTP_STATUS_CODES.get(code, 'UNKNOWN').upper()}"
 
 
 def _blueprint_of(endpoint: str | None) -> str | None:

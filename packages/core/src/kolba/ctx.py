@@ -245,10 +245,10 @@ class RequestContext(_PushPop):
         adapter = self._url_adapter
         if adapter is _sentinel:
             app = self.app
-            if app._custom_dispatch:
-                adapter = app.create_url_adapter(self.request)
-            else:
+            if app._binds_plainly():
                 adapter = app._bind_environ(self.environ)
+            else:
+                adapter = app.create_url_adapter(self.request)
             self._url_adapter = adapter
         return adapter
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import typing as t
 
-from werkzeug.datastructures import Authorization
+from werkzeug.datastructures import Authorization, Headers
 from werkzeug.exceptions import (
     BadHost,
     BadRequest,
@@ -24,6 +24,7 @@ from .globals import _cv_app
 from .helpers import _split_blueprint_path
 
 if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
     from werkzeug.routing import Rule
 
 
@@ -278,6 +279,30 @@ class Response(_WResponse):
         if isinstance(value, bytes):
             value = value.decode("utf-8")
         super().set_cookie(key, value, *args, **kwargs)
+
+    def get_wsgi_headers(self, environ: WSGIEnvironment) -> Headers:
+        """The headers to send: werkzeug's fix-ups (Location and Content-Location as URIs,
+        Content-Length computed or dropped by status) only when one applies.
+
+        Responses kolba builds carry their Content-Length already; for those, with no
+        Location header and a status that keeps its body, the headers go out as they are.
+        """
+        status = self.status_code
+        if status < 200 or status == 204 or status == 304:
+            return super().get_wsgi_headers(environ)
+        has_length = False
+        for key, _ in self.headers:
+            lower = key.lower()
+            if lower == "content-length":
+                has_length = True
+            elif lower == "location" or lower == "content-location":
+                return super().get_wsgi_headers(environ)
+        if not has_length:
+            return super().get_wsgi_headers(environ)
+        # A copy, as werkzeug gives, without re-validating values that were checked when set.
+        headers = Headers.__new__(Headers)
+        headers._list = self.headers._list.copy()
+        return headers
 
     @property
     def max_cookie_size(self) -> int:  # type: ignore[override]

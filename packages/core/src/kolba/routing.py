@@ -1,0 +1,220 @@
+"""kolba's router: finds the rule of a request for the common rule shapes, and hands every
+other request to werkzeug's matcher, whose semantics it keeps.
+
+A :class:`Router` is built from the app's URL map on the first request after a change (a
+setup method, a rule added to ``app.url_map`` directly, or a change of ``SERVER_NAME`` or
+``TRUSTED_HOSTS``). Rules without variables are found in a dict keyed by path; requests it
+cannot answer with certainty (another method, a trailing-slash redirect, a 404, a host or
+subdomain rule) go to ``MapAdapter.match``, so redirects, 405 with ``Allow`` and 404 are
+werkzeug's own.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+from collections import Counter
+
+from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
+
+if t.TYPE_CHECKING:
+    from werkzeug.routing import Map, Rule
+
+    from .app import Kolba
+    from .ctx import RequestContext
+
+_StaticEntry = tuple["Rule", frozenset[str] | None, t.Mapping[str, t.Any] | None]
+_DynamicEntry = tuple["Rule", frozenset[str] | None, "re.Pattern[str]"]
+_VARIABLE = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*):)?(?P<name>[a-zA-Z_]\w*)>")
+
+
+class Router:
+    """The compiled form of one app's URL map; see the module docstring."""
+
+    __slots__ = (
+        "dynamic",
+        "fallback_prefixes",
+        "rule_count",
+        "server_name",
+        "static",
+        "trusted_hosts",
+    )
+
+    def __init__(self, app: Kolba) -> None:
+        url_map = app.url_map
+        config = app.config
+        url_map.update()
+        self.rule_count = _rule_count(app)
+        self.server_name = config["SERVER_NAME"]
+        self.trusted_hosts = config["TRUSTED_HOSTS"]
+        self.static: dict[str, list[_StaticEntry]] | None = None
+        self.dynamic: dict[int, list[_DynamicEntry]] = {}
+        self.fallback_prefixes: tuple[str, ...] = ()
+        # With trusted hosts the Host header must be checked by binding; with host or
+        # subdomain matching a path alone does not decide the rule.
+        if (
+            self.trusted_hosts is None
+            and not url_map.host_matching
+            and not app._matches_subdomains()
+        ):
+            self.static, self.dynamic, self.fallback_prefixes = _tables(app)
+
+    def current(self, app: Kolba) -> bool:
+        """Whether this router still describes ``app``'s URL map and routing config."""
+        config = app.config
+        return (
+            self.rule_count == _rule_count(app)
+            and config["SERVER_NAME"] == self.server_name
+            and config["TRUSTED_HOSTS"] is self.trusted_hosts
+        )
+
+    def match(self, ctx: RequestContext) -> tuple[Rule, dict[str, t.Any]] | None:
+        """The rule and view arguments of ``ctx``'s request; ``None`` when there is no URL
+        adapter to match with. Raises werkzeug's routing exceptions (404, 405, redirects)."""
+        environ = ctx.environ
+        static = self.static
+        # An overridden or patched create_url_adapter decides matching, as in Flask.
+        if (
+            static is not None
+            and not suspicious_host(environ.get("HTTP_HOST", ""))
+            # werkzeug's matcher answers a WebSocket upgrade to a plain HTTP rule with 400.
+            and "HTTP_UPGRADE" not in environ
+            and ctx.app._binds_plainly()
+        ):
+            entries = static.get(environ.get("PATH_INFO", ""))
+            if entries is not None:
+                method = environ.get("REQUEST_METHOD", "GET")
+                for rule, methods, defaults in entries:
+                    if methods is None or method in methods:
+                        return rule, dict(defaults) if defaults else {}
+            else:
+                found = self._match_dynamic(environ)
+                if found is not None:
+                    return found
+        adapter = ctx.url_adapter
+        if adapter is None:
+            return None
+        rule, args = adapter.match(return_rule=True)
+        return rule, dict(args)
+
+    def _match_dynamic(
+        self, environ: t.Mapping[str, t.Any]
+    ) -> tuple[Rule, dict[str, t.Any]] | None:
+        """The rule of a path that exactly one simple variable rule matches, with its method
+        allowed; ``None`` leaves the request to werkzeug.
+
+        Deciding only unambiguous paths keeps werkzeug's priorities out of the question: a
+        path that two rules match, that a rule the router does not compile might match (its
+        static prefix fits), or that is not ASCII (werkzeug matches the decoded path) goes to
+        werkzeug's matcher.
+        """
+        path: str = environ.get("PATH_INFO", "")
+        candidates = self.dynamic.get(path.count("/"))
+        if not candidates or not path.isascii() or path.startswith(self.fallback_prefixes):
+            return None
+        found = None
+        for entry in candidates:
+            hit = entry[2].fullmatch(path)
+            if hit is not None:
+                if found is not None:
+                    return None
+                found = entry, hit
+        if found is None:
+            return None
+        (rule, methods, _), hit = found
+        if methods is not None and environ.get("REQUEST_METHOD", "GET") not in methods:
+            return None
+        args: dict[str, t.Any] = dict(rule.defaults) if rule.defaults else {}
+        converters = rule._converters
+        try:
+            for name, value in hit.groupdict().items():
+                args[name] = converters[name].to_python(value)
+        except ValidationError:
+            return None
+        return rule, args
+
+
+def _rule_count(app: Kolba) -> int:
+    """A cheap fingerprint of the rule set: rules added with ``url_map.add()`` bypass the setup
+    methods, and werkzeug marks its map for re-sorting (``_remap``) on every ``add``; a rule of
+    a new endpoint also grows the endpoint table. ``-1`` while a re-sort is pending."""
+    url_map = app.url_map
+    if url_map._remap:
+        return -1
+    return len(url_map._rules_by_endpoint)
+
+
+def _tables(
+    app: Kolba,
+) -> tuple[dict[str, list[_StaticEntry]], dict[int, list[_DynamicEntry]], tuple[str, ...]]:
+    """The path -> rules table of the rules without variables that the dict can decide; the
+    compiled simple variable rules by their number of slashes; and the static prefixes of
+    the rules neither covers, whose paths are left to werkzeug."""
+    table: dict[str, list[_StaticEntry]] = {}
+    dynamic: dict[int, list[_DynamicEntry]] = {}
+    prefixes: list[str] = []
+    rules = list(app.url_map.iter_rules())
+    rule_count = Counter(r.endpoint for r in rules)
+    # werkzeug redirects between rules of one endpoint that differ by defaults; leave those
+    # endpoints to werkzeug's matcher.
+    with_defaults = {r.endpoint for r in rules if r.defaults}
+    for rule in rules:
+        if (
+            rule.redirect_to is not None
+            or rule.subdomain
+            or rule.host
+            or rule.build_only
+            or rule.websocket
+            or (rule.endpoint in with_defaults and rule_count[rule.endpoint] > 1)
+        ):
+            prefixes.append(rule.rule.partition("<")[0])
+            continue
+        methods = frozenset(rule.methods) if rule.methods is not None else None
+        if "<" in rule.rule:
+            pattern = _compile(rule, app.url_map)
+            if pattern is None:
+                prefixes.append(rule.rule.partition("<")[0])
+            else:
+                dynamic.setdefault(rule.rule.count("/"), []).append((rule, methods, pattern))
+            continue
+        # PATH_INFO is a WSGI string: the UTF-8 bytes of the path read as latin-1.
+        key = rule.rule.encode().decode("latin-1")
+        table.setdefault(key, []).append((rule, methods, rule.defaults))
+    return table, dynamic, tuple(prefixes)
+
+
+def _compile(rule: Rule, url_map: Map) -> re.Pattern[str] | None:
+    """A pattern for ``rule`` when each of its segments is plain text or one variable with
+    the default ``string`` or ``int`` converter (no arguments); ``None`` otherwise."""
+    parts = []
+    for segment in rule.rule.split("/"):
+        if "<" not in segment and ">" not in segment:
+            parts.append(re.escape(segment))
+            continue
+        variable = _VARIABLE.fullmatch(segment)
+        if variable is None:
+            return None
+        converter = rule._converters.get(variable["name"])
+        if type(converter) is IntegerConverter:
+            if converter.fixed_digits or converter.min is not None or converter.max is not None:
+                return None
+            if converter.signed:
+                return None
+        elif type(converter) is not UnicodeConverter:
+            return None
+        if converter.regex != type(converter)(url_map).regex:
+            return None
+        parts.append(f"(?P<{variable['name']}>{converter.regex})")
+    return re.compile("/".join(parts))
+
+
+def suspicious_host(host: str) -> bool:
+    """A cheap filter: Host values that could be invalid go through werkzeug's binding, which
+    answers an invalid one with 400; the rest may skip binding."""
+    return (
+        len(host) > 63
+        or ".." in host
+        or host[:1] == "."
+        or not host.isascii()
+        or "xn--" in host.lower()
+    )
