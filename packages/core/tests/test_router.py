@@ -93,3 +93,99 @@ def test_unambiguous_simple_paths_are_matched_without_binding(app, path):
         # when no adapter exists yet; for "/pages/012" (fixed_digits) werkzeug decided.
         bound = ctx._url_adapter is not _sentinel
     assert bound == (path == "/pages/012")
+
+
+# Every rule here is one the router compiles, so it decides 404 and 405 itself.
+COMPILED_RULES = [
+    ("/", "index", ["GET"]),
+    ("/shop/checkout", "checkout", ["POST"]),
+    ("/shop/checkout", "checkout_put", ["PUT"]),
+    ("/shop/cart/", "cart", ["GET"]),
+    ("/shop/<item>", "item", ["GET"]),
+    ("/shop/<int:id>/reviews", "reviews", ["GET", "POST"]),
+    ("/about", "about", ["GET"]),
+    ("/about/", "about_slash", ["POST"]),
+    ("/<lang>/help", "help", ["GET"]),
+    ("/api/v1/items/<int:id>", "api_item", ["GET", "DELETE"]),
+    ("/api/v1/items", "api_items", ["GET", "POST"]),
+    ("/shop/<item>/", "item_slash", ["POST"]),
+    ("/about/<int:n>", "about_n", ["GET"]),
+    ("/about/<int:n>/", "about_n_slash", ["GET"]),
+]
+
+COMPILED_PATHS = [
+    "/",
+    "/shop/checkout",
+    "/shop/checkout/",
+    "/shop/cart",
+    "/shop/cart/",
+    "/shop/hat",
+    "/shop/hat/",
+    "/shop/7/reviews",
+    "/shop/x/reviews",
+    "/about",
+    "/about/",
+    "/en/help",
+    "/en/help/",
+    "/api/v1/items",
+    "/api/v1/items/3",
+    "/api/v1/items/three",
+    "/api/v1/items/3/",
+    "/missing",
+    "/missing/deeper/path",
+    "/shop//cart",
+    "//",
+    "/\u00e9t\u00e9",
+    "",
+]
+
+
+@pytest.fixture
+def compiled_app():
+    app = Kolba(__name__, static_folder=None)
+    for rule, endpoint, methods in COMPILED_RULES:
+        app.add_url_rule(rule, endpoint, lambda **kw: "ok", methods=methods)
+    return app
+
+
+def _compare(app, path, method):
+    with app.test_request_context("/", method=method) as ctx:
+        # A WSGI string: the UTF-8 bytes of the path read as latin-1.
+        ctx.environ["PATH_INFO"] = path.encode().decode("latin-1")
+        ctx.url_rule = ctx.view_args = ctx.routing_exception = None
+        ctx._url_adapter = _sentinel
+        app._match(ctx)
+        if ctx.routing_exception is not None:
+            ours = _outcome(lambda: (_ for _ in ()).throw(ctx.routing_exception))
+        else:
+            ours = _outcome(lambda: (ctx.url_rule, ctx.view_args))
+        adapter = app.url_map.bind_to_environ(ctx.environ)
+        theirs = _outcome(lambda: adapter.match(return_rule=True))
+    return ours, theirs
+
+
+@pytest.mark.parametrize("method", ["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS"])
+@pytest.mark.parametrize("path", COMPILED_PATHS)
+def test_router_decides_404_and_405_as_werkzeug_does(compiled_app, path, method):
+    ours, theirs = _compare(compiled_app, path, method)
+    assert ours == theirs
+
+
+def test_router_agrees_with_werkzeug_on_random_paths(compiled_app):
+    import random
+
+    rng = random.Random(15)
+    words = ["", "shop", "cart", "checkout", "about", "api", "v1", "items", "7", "en", "help"]
+    words += ["reviews", "x", "-1", "01", "%20", "a.b"]
+    for _ in range(1500):
+        path = "/" + "/".join(rng.choice(words) for _ in range(rng.randint(0, 5)))
+        method = rng.choice(["GET", "POST", "PUT", "DELETE", "HEAD", "OPTIONS", "PATCH"])
+        ours, theirs = _compare(compiled_app, path, method)
+        assert ours == theirs, (path, method)
+
+
+def test_404_and_405_are_decided_without_binding(compiled_app):
+    for path, method, code in [("/missing", "GET", 404), ("/api/v1/items", "DELETE", 405)]:
+        with compiled_app.test_request_context(path, method=method) as ctx:
+            assert ctx.routing_exception.code == code
+            assert ctx._url_adapter is _sentinel

@@ -669,8 +669,11 @@ class Kolba(Scaffold):
     def _match(self, ctx: RequestContext) -> None:
         """Match the request through the router (``ctx.url_adapter`` when it must bind)."""
         ctx._matched = True
+        router = self._router_cache
+        if router is None or not router.current(self):
+            router = self._router_cache = Router(self)
         try:
-            found = self._router().match(ctx)
+            found = router.match(ctx)
             if found is None:
                 return
             ctx.url_rule, ctx.view_args = found
@@ -762,10 +765,12 @@ class Kolba(Scaffold):
         so functions added while the app runs take part from the next request on.
         """
         ctx = _cv_request.get()
-        rule = ctx.url_rule
-        endpoint = rule.endpoint if rule is not None else None
-        scopes = self._plan(endpoint).outer_first
         preprocessors = self.url_value_preprocessors
+        before = self.before_request_funcs
+        if preprocessors or before:
+            rule = ctx.url_rule
+            endpoint = rule.endpoint if rule is not None else None
+            scopes = self._plan(endpoint).outer_first
         if preprocessors:
             view_args = ctx._request.view_args if ctx._request is not None else ctx.view_args
             for name in scopes:
@@ -776,7 +781,6 @@ class Kolba(Scaffold):
             rv = plugins.hook.kolba_before_request(app=self, request=request)
             if rv is not None:
                 return rv  # type: ignore[no-any-return]
-        before = self.before_request_funcs
         if before:
             for name in scopes:
                 for before_func in before.get(name, ()):
@@ -852,7 +856,11 @@ class Kolba(Scaffold):
                     for func in reversed(funcs):
                         response = self.ensure_sync(func)(response)
         sess = ctx._session
-        if sess is None and self.config["SESSION_REFRESH_EACH_REQUEST"]:
+        if (
+            sess is None
+            and "HTTP_COOKIE" in ctx.environ
+            and self.config["SESSION_REFRESH_EACH_REQUEST"]
+        ):
             sess = ctx._session_to_refresh()
         if sess is not None and not self.session_interface.is_null_session(sess):
             self.session_interface.save_session(self, sess, response)
@@ -905,6 +913,13 @@ class Kolba(Scaffold):
         (streamed), a WSGI callable, or a tuple ``(body, status)``, ``(body, headers)`` or
         ``(body, status, headers)``.
         """
+        rv_class = rv.__class__
+        if rv_class is str or rv_class is bytes:
+            return self.response_class(rv)
+        if rv_class is dict or rv_class is list:
+            return self.json.response(rv)
+        if rv_class is self.response_class:
+            return rv  # type: ignore[return-value]
         status: t.Any = None
         headers: t.Any = None
         if isinstance(rv, tuple):
@@ -1044,10 +1059,10 @@ class Kolba(Scaffold):
         return MapAdapter(
             self.url_map,
             server_name,
-            _wsgi_str(environ.get("SCRIPT_NAME")) or "/",
+            _wsgi_str(environ.get("SCRIPT_NAME"), "/"),
             subdomain,
             scheme,
-            _wsgi_str(environ.get("PATH_INFO")) or "/",
+            _wsgi_str(environ.get("PATH_INFO"), "/"),
             environ.get("REQUEST_METHOD", "GET"),
             environ.get("QUERY_STRING", ""),
         )
@@ -1275,10 +1290,12 @@ def _plain_host(host: str) -> bool:
     return bool(labels) and all(0 < len(label) <= 63 and label[:4] != "xn--" for label in labels)
 
 
-def _wsgi_str(value: str | None) -> str | None:
-    # WSGI strings carry the raw bytes as latin-1; the URL map works on decoded text.
+def _wsgi_str(value: str | None, missing: str) -> str:
+    # WSGI strings carry the raw bytes as latin-1; the URL map works on decoded text. As in
+    # werkzeug's binding, only a missing value takes the default: an empty PATH_INFO (an app
+    # mounted at /app, asked for /app) is redirected to the mount point with a slash.
     if value is None:
-        return None
+        return missing
     return value.encode("latin-1").decode("utf-8", "replace")
 
 

@@ -15,6 +15,7 @@ import re
 import typing as t
 from collections import Counter
 
+from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
 if t.TYPE_CHECKING:
@@ -34,6 +35,7 @@ class Router:
     __slots__ = (
         "dynamic",
         "fallback_prefixes",
+        "plain_binding",
         "rule_count",
         "server_name",
         "static",
@@ -41,6 +43,10 @@ class Router:
     )
 
     def __init__(self, app: Kolba) -> None:
+        from .app import Kolba
+
+        # Matching may skip binding only while create_url_adapter is kolba's own.
+        self.plain_binding = Kolba.create_url_adapter
         url_map = app.url_map
         config = app.config
         url_map.update()
@@ -48,7 +54,7 @@ class Router:
         self.server_name = config["SERVER_NAME"]
         self.trusted_hosts = config["TRUSTED_HOSTS"]
         self.static: dict[str, list[_StaticEntry]] | None = None
-        self.dynamic: dict[int, list[_DynamicEntry]] = {}
+        self.dynamic: dict[tuple[int, str | None], list[_DynamicEntry]] = {}
         self.fallback_prefixes: tuple[str, ...] = ()
         # With trusted hosts the Host header must be checked by binding; with host or
         # subdomain matching a path alone does not decide the rule.
@@ -74,31 +80,80 @@ class Router:
         environ = ctx.environ
         static = self.static
         # An overridden or patched create_url_adapter decides matching, as in Flask.
+        app = ctx.app
         if (
             static is not None
             and not suspicious_host(environ.get("HTTP_HOST", ""))
             # werkzeug's matcher answers a WebSocket upgrade to a plain HTTP rule with 400.
             and "HTTP_UPGRADE" not in environ
-            and ctx.app._binds_plainly()
+            and type(app).create_url_adapter is self.plain_binding
+            and "create_url_adapter" not in app.__dict__
         ):
-            entries = static.get(environ.get("PATH_INFO", ""))
+            path: str = environ.get("PATH_INFO", "")
+            entries = static.get(path)
             if entries is not None:
                 method = environ.get("REQUEST_METHOD", "GET")
                 for rule, methods, defaults in entries:
                     if methods is None or method in methods:
                         return rule, dict(defaults) if defaults else {}
+                if self._alone(path, True):
+                    allowed: set[str] = set()
+                    for _, methods, _ in entries:
+                        allowed.update(methods)  # type: ignore[arg-type]
+                    raise MethodNotAllowed(valid_methods=sorted(allowed))
             else:
-                found = self._match_dynamic(environ)
+                found = self._match_dynamic(path, environ)
                 if found is not None:
                     return found
+                if self._alone(path, False):
+                    raise NotFound()
         adapter = ctx.url_adapter
         if adapter is None:
             return None
         rule, args = adapter.match(return_rule=True)
         return rule, dict(args)
 
+    def _candidates(self, path: str) -> list[_DynamicEntry]:
+        """The compiled variable rules that could match ``path``: those with its number of
+        slashes whose first segment is ``path``'s, or a variable."""
+        slashes = path.count("/")
+        dynamic = self.dynamic
+        first = path.split("/", 2)[1] if slashes else ""
+        named = dynamic.get((slashes, first))
+        unnamed = dynamic.get((slashes, None))
+        if named is None:
+            return unnamed or []
+        if unnamed is None:
+            return named
+        return named + unnamed
+
+    def _alone(self, path: str, static_hit: bool) -> bool:
+        """Whether werkzeug's matcher would find no rule for ``path`` (with or without a
+        trailing slash) besides the static ones in the table at ``path`` itself, so its answer
+        is known: 405 when ``static_hit``, else 404. Paths that are not plain ASCII, merge
+        slashes, or fall under a rule the router does not compile are left to werkzeug."""
+        if (
+            not path.startswith("/")
+            or not path.isascii()
+            or "//" in path
+            or path.startswith(self.fallback_prefixes)
+        ):
+            return False
+        static = self.static
+        assert static is not None
+        variants = (path, path[:-1]) if path.endswith("/") else (path, path + "/")
+        if variants[1] in static:
+            return False
+        if not static_hit and variants[0] in static:
+            return False
+        for variant in variants:
+            for entry in self._candidates(variant):
+                if entry[2].fullmatch(variant) is not None:
+                    return False
+        return True
+
     def _match_dynamic(
-        self, environ: t.Mapping[str, t.Any]
+        self, path: str, environ: t.Mapping[str, t.Any]
     ) -> tuple[Rule, dict[str, t.Any]] | None:
         """The rule of a path that exactly one simple variable rule matches, with its method
         allowed; ``None`` leaves the request to werkzeug.
@@ -108,12 +163,10 @@ class Router:
         static prefix fits), or that is not ASCII (werkzeug matches the decoded path) goes to
         werkzeug's matcher.
         """
-        path: str = environ.get("PATH_INFO", "")
-        candidates = self.dynamic.get(path.count("/"))
-        if not candidates or not path.isascii() or path.startswith(self.fallback_prefixes):
+        if not path.isascii() or path.startswith(self.fallback_prefixes):
             return None
         found = None
-        for entry in candidates:
+        for entry in self._candidates(path):
             hit = entry[2].fullmatch(path)
             if hit is not None:
                 if found is not None:
@@ -121,6 +174,16 @@ class Router:
                 found = entry, hit
         if found is None:
             return None
+        if not path.endswith("/"):
+            # werkzeug tries static segments first: a rule one slash longer (a strict-slash
+            # redirect) may win over the variable rule, so such paths are left to it.
+            other = path + "/"
+            static = self.static
+            if static is not None and other in static:
+                return None
+            for entry in self._candidates(other):
+                if entry[2].fullmatch(other) is not None:
+                    return None
         (rule, methods, _), hit = found
         if methods is not None and environ.get("REQUEST_METHOD", "GET") not in methods:
             return None
@@ -146,12 +209,12 @@ def _rule_count(app: Kolba) -> int:
 
 def _tables(
     app: Kolba,
-) -> tuple[dict[str, list[_StaticEntry]], dict[int, list[_DynamicEntry]], tuple[str, ...]]:
+) -> tuple[dict[str, list[_StaticEntry]], dict[tuple[int, str | None], list[_DynamicEntry]], tuple[str, ...]]:
     """The path -> rules table of the rules without variables that the dict can decide; the
     compiled simple variable rules by their number of slashes; and the static prefixes of
     the rules neither covers, whose paths are left to werkzeug."""
     table: dict[str, list[_StaticEntry]] = {}
-    dynamic: dict[int, list[_DynamicEntry]] = {}
+    dynamic: dict[tuple[int, str | None], list[_DynamicEntry]] = {}
     prefixes: list[str] = []
     rules = list(app.url_map.iter_rules())
     rule_count = Counter(r.endpoint for r in rules)
@@ -165,6 +228,7 @@ def _tables(
             or rule.host
             or rule.build_only
             or rule.websocket
+            or not rule.strict_slashes
             or (rule.endpoint in with_defaults and rule_count[rule.endpoint] > 1)
         ):
             prefixes.append(rule.rule.partition("<")[0])
@@ -175,7 +239,9 @@ def _tables(
             if pattern is None:
                 prefixes.append(rule.rule.partition("<")[0])
             else:
-                dynamic.setdefault(rule.rule.count("/"), []).append((rule, methods, pattern))
+                first = rule.rule.split("/", 2)[1] if "/" in rule.rule else ""
+                key = (rule.rule.count("/"), None if "<" in first else first)
+                dynamic.setdefault(key, []).append((rule, methods, pattern))
             continue
         # PATH_INFO is a WSGI string: the UTF-8 bytes of the path read as latin-1.
         key = rule.rule.encode().decode("latin-1")
@@ -208,13 +274,24 @@ def _compile(rule: Rule, url_map: Map) -> re.Pattern[str] | None:
     return re.compile("/".join(parts))
 
 
+_host_verdicts: dict[str, bool] = {}
+
+
 def suspicious_host(host: str) -> bool:
     """A cheap filter: Host values that could be invalid go through werkzeug's binding, which
-    answers an invalid one with 400; the rest may skip binding."""
-    return (
-        len(host) > 63
-        or ".." in host
-        or host[:1] == "."
-        or not host.isascii()
-        or "xn--" in host.lower()
-    )
+    answers an invalid one with 400; the rest may skip binding. Verdicts on the few hosts an
+    app serves are remembered."""
+    verdict = _host_verdicts.get(host)
+    if verdict is None:
+        verdict = (
+            len(host) > 63
+            or ".." in host
+            or host[:1] == "."
+            or not host.isascii()
+            or "xn--" in host.lower()
+        )
+        if len(_host_verdicts) >= 1024:
+            _host_verdicts.clear()
+        _host_verdicts[host] = verdict
+    return verdict
+

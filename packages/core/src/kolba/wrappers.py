@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import typing as t
 
+from http import HTTPStatus
+
 from werkzeug.datastructures import Authorization, Headers
 from werkzeug.exceptions import (
     BadHost,
@@ -15,7 +17,7 @@ from werkzeug.exceptions import (
     HTTPException,
     RequestEntityTooLarge,
 )
-from werkzeug.utils import cached_property
+from werkzeug.utils import cached_property, get_content_type
 from werkzeug.wrappers import Request as _WRequest
 from werkzeug.wrappers import Response as _WResponse
 
@@ -24,7 +26,7 @@ from .globals import _cv_app
 from .helpers import _split_blueprint_path
 
 if t.TYPE_CHECKING:
-    from _typeshed.wsgi import WSGIEnvironment
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
     from werkzeug.routing import Rule
 
 
@@ -266,12 +268,130 @@ class Request(_WRequest):
             raise BadRequest() from ebr
 
 
+_content_types: dict[str, str] = {}
+
+
+def _content_type(mimetype: str) -> str:
+    """``get_content_type(mimetype, "utf-8")``, computed once per mimetype."""
+    ct = _content_types.get(mimetype)
+    if ct is None:
+        ct = _content_types[mimetype] = get_content_type(mimetype, "utf-8")
+    return ct
+
+
+_statuses: dict[t.Any, tuple[str, int]] = {}
+
+#: The methods whose werkzeug versions the constant-time paths of ``Response`` stand in for;
+#: a subclass that overrides any of them gets werkzeug's general path.
+_INIT_METHODS = ("set_data", "status", "_clean_status")
+_CALL_METHODS = ("get_wsgi_response", "get_wsgi_headers", "get_app_iter", "iter_encoded", "close")
+
+
 class Response(_WResponse):
-    """The response object used by default in kolba: HTML unless told otherwise."""
+    """The response object used by default in kolba: HTML unless told otherwise.
+
+    Building a response from a ``str`` or ``bytes`` body and sending a buffered response
+    whose headers need no fix-up take short paths that give what werkzeug's general ones
+    give; a subclass that overrides the methods those paths stand in for gets werkzeug's.
+    """
 
     default_mimetype: str | None = "text/html"
     json_module: t.Any = json
     autocorrect_location_header = False
+    _plain_init = True
+    _plain_call = True
+
+    def __init_subclass__(cls, **kwargs: t.Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._plain_init = all(
+            getattr(cls, name) is getattr(Response, name) for name in _INIT_METHODS
+        )
+        cls._plain_call = all(
+            getattr(cls, name) is getattr(Response, name) for name in _CALL_METHODS
+        )
+
+    def __init__(
+        self,
+        response: t.Iterable[bytes] | bytes | t.Iterable[str] | str | None = None,
+        status: int | str | HTTPStatus | None = None,
+        headers: t.Mapping[str, str | t.Iterable[str]] | t.Iterable[tuple[str, str]] | None = None,
+        mimetype: str | None = None,
+        content_type: str | None = None,
+        direct_passthrough: bool = False,
+    ) -> None:
+        if (
+            headers is None
+            and content_type is None
+            and not direct_passthrough
+            and self._plain_init
+            and self.automatically_set_content_length
+        ):
+            body_class = response.__class__
+            if body_class is str:
+                body: bytes = response.encode()  # type: ignore[union-attr]
+            elif body_class is bytes:
+                body = response  # type: ignore[assignment]
+            else:
+                body = None  # type: ignore[assignment]
+            if body is not None:
+                if mimetype is None:
+                    mimetype = self.default_mimetype
+                if status is None:
+                    status = self.default_status
+                cleaned = _statuses.get(status)
+                if cleaned is None:
+                    cleaned = self._clean_status(status)
+                    if status.__class__ is int:
+                        _statuses[status] = cleaned
+                self._status, self._status_code = cleaned
+                headers_ = self.headers = Headers()
+                if mimetype is None:
+                    headers_._list = [("Content-Length", str(len(body)))]
+                else:
+                    headers_._list = [
+                        ("Content-Type", _content_type(mimetype)),
+                        ("Content-Length", str(len(body))),
+                    ]
+                self.direct_passthrough = False
+                self._on_close = []
+                self.response = [body]
+                return
+        super().__init__(response, status, headers, mimetype, content_type, direct_passthrough)
+
+    def __call__(
+        self, environ: WSGIEnvironment, start_response: StartResponse
+    ) -> t.Iterable[bytes]:
+        """Send this response as a WSGI application.
+
+        A buffered body of bytes whose headers already carry its length, with no Location
+        header and a status that keeps its body, goes out as it is: that is what werkzeug's
+        fix-ups would leave of it.
+        """
+        status = self._status_code
+        body = self.response
+        if (
+            self._plain_call
+            and body.__class__ is list
+            and 200 <= status
+            and status != 204
+            and status != 304
+            and not self._on_close
+            and not self.direct_passthrough
+        ):
+            length = None
+            for key, value in self.headers._list:
+                lower = key.lower()
+                if lower == "content-length":
+                    length = value
+                elif lower == "location" or lower == "content-location":
+                    length = None
+                    break
+            if length is not None and all(chunk.__class__ is bytes for chunk in body):
+                start_response(self._status, self.headers._list.copy())
+                if environ["REQUEST_METHOD"] == "HEAD":
+                    return []
+                return body  # type: ignore[return-value]
+        return super().__call__(environ, start_response)
 
     def set_cookie(self, key: str, value: str | bytes = "", *args: t.Any, **kwargs: t.Any) -> None:
         """Set a cookie; ``value`` may also be bytes (decoded as UTF-8), as older code
