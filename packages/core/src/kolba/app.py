@@ -94,6 +94,8 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
 
 
 _base_get_response = HTTPException.get_response
+_base_get_headers = HTTPException.get_headers
+_HTML_TYPE = ("Content-Type", "text/html; charset=utf-8")
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 
 
@@ -739,7 +741,16 @@ class Kolba(Scaffold):
             rule = req.url_rule
             view_args = req.view_args
         else:
-            if ctx.routing_exception is not None:
+            exc = ctx.routing_exception
+            if exc is not None:
+                if (
+                    not isinstance(exc, RequestRedirect)
+                    and type(self).raise_routing_exception is Kolba.raise_routing_exception
+                    and "raise_routing_exception" not in self.__dict__
+                ):
+                    # What raise_routing_exception does with a 404 or 405; the request
+                    # object is built only for an overridden or patched one.
+                    raise exc
                 self.raise_routing_exception(ctx.request)
             rule = ctx.url_rule
             view_args = ctx.view_args
@@ -951,8 +962,12 @@ class Kolba(Scaffold):
                 # Build the error page directly instead of running the exception as a WSGI
                 # app through force_type.
                 page = _default_error_page(rv)
-                body = rv.get_body(environ) if page is None else page
-                rv = self.response_class(body, rv.code, rv.get_headers(environ))
+                if page is None:
+                    rv = self.response_class(
+                        rv.get_body(environ), rv.code, rv.get_headers(environ)
+                    )
+                else:
+                    rv = self._error_page_response(rv, page, environ)
         if not isinstance(rv, self.response_class):
             if isinstance(rv, str | bytes | bytearray | cabc.Iterator):
                 rv = self.response_class(rv, status=status, headers=headers)
@@ -985,6 +1000,23 @@ class Kolba(Scaffold):
         if headers:
             rv.headers.update(headers)
         return rv
+
+    def _error_page_response(
+        self, e: HTTPException, page: bytes, environ: WSGIEnvironment
+    ) -> Response:
+        """The response werkzeug's ``get_response`` gives for an error with its default
+        page: an HTML body and the error's headers (``Allow`` of a 405 ...)."""
+        response = self.response_class(page, e.code)
+        headers = response.headers
+        if type(e).get_headers is _base_get_headers:
+            extra: t.Iterable[tuple[str, str]] = ()
+        else:
+            extra = [h for h in e.get_headers(environ) if h[0].lower() != "content-type"]
+        if headers._list[0] != _HTML_TYPE:
+            headers["Content-Type"] = _HTML_TYPE[1]
+        for key, value in extra:
+            headers.add(key, value)
+        return response
 
     def redirect(self, location: str, code: int = 302) -> BaseResponse:
         """Return a redirect response; used by :func:`kolba.redirect`. A target with a line
@@ -1312,7 +1344,6 @@ def _default_error_page(e: HTTPException) -> bytes | None:
         or e.description != cls.description
         or cls.get_response is not HTTPException.get_response
         or cls.get_body is not HTTPException.get_body
-        or cls.get_headers is not HTTPException.get_headers
         or cls.get_description is not HTTPException.get_description
     ):
         return None

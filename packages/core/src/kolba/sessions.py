@@ -8,13 +8,21 @@ from __future__ import annotations
 
 import collections.abc as c
 import hashlib
+import time
 import typing as t
 import zlib
 from datetime import UTC, datetime
 
-from itsdangerous import BadData, BadPayload, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous import (
+    BadData,
+    BadPayload,
+    BadSignature,
+    Serializer,
+    SignatureExpired,
+    TimestampSigner,
+    URLSafeTimedSerializer,
+)
 from itsdangerous.encoding import base64_decode, base64_encode
-from itsdangerous.url_safe import URLSafeSerializerMixin
 from werkzeug.datastructures import CallbackDict
 
 from .json.tag import TaggedJSONSerializer
@@ -209,6 +217,45 @@ class _SessionSerializer(URLSafeTimedSerializer):
     def __init__(self, *args: t.Any, **kwargs: t.Any) -> None:
         super().__init__(*args, **kwargs)
         self._signers: dict[str | bytes | None, t.Any] = {}
+        # Cookies this serializer has verified: value -> (signing time, JSON payload). A
+        # browser sends the same cookie until the session changes; its signature is checked
+        # once, its age on every request.
+        self._verified: dict[str, tuple[int, bytes]] = {}
+
+    def loads(  # type: ignore[override]
+        self,
+        s: str | bytes,
+        max_age: int | None = None,
+        return_timestamp: bool = False,
+        salt: str | bytes | None = None,
+    ) -> t.Any:
+        if return_timestamp or salt is not None or not isinstance(s, str) or len(s) > 4096:
+            return super().loads(s, max_age=max_age, return_timestamp=return_timestamp, salt=salt)
+        hit = self._verified.get(s)
+        if hit is not None:
+            signed_at, payload = hit
+            age = int(time.time()) - signed_at
+            if max_age is None or 0 <= age <= max_age:
+                return Serializer.load_payload(self, payload)
+            # Expired: itsdangerous raises the error it raises for such a cookie.
+            return super().loads(s, max_age=max_age)
+        last: BadSignature | None = None
+        for signer in self.iter_unsigners(None):
+            try:
+                value, timestamp = signer.unsign(s, max_age=max_age, return_timestamp=True)
+            except SignatureExpired:
+                raise
+            except BadSignature as e:
+                last = e
+                continue
+            payload = self._decode_payload(value)
+            obj = Serializer.load_payload(self, payload)
+            if len(self._verified) >= 1024:
+                self._verified.clear()
+            self._verified[s] = (int(timestamp.timestamp()), payload)
+            return obj
+        assert last is not None
+        raise last
 
     def make_signer(self, salt: str | bytes | None = None) -> t.Any:
         signer = self._signers.get(salt)
@@ -221,6 +268,11 @@ class _SessionSerializer(URLSafeTimedSerializer):
     max_inflated_size = 256 * 1024
 
     def load_payload(self, payload: bytes, *args: t.Any, **kwargs: t.Any) -> t.Any:
+        # Skip the URL-safe mixin's own decoding, done by _decode_payload.
+        return Serializer.load_payload(self, self._decode_payload(payload), *args, **kwargs)
+
+    def _decode_payload(self, payload: bytes) -> bytes:
+        """The JSON bytes of a signed payload: base64, inflated if it starts with a dot."""
         compressed = payload.startswith(b".")
         try:
             data = base64_decode(payload[1:] if compressed else payload)
@@ -234,8 +286,7 @@ class _SessionSerializer(URLSafeTimedSerializer):
                 raise BadPayload("Could not inflate the payload.", original_error=e) from e
             if inflater.unconsumed_tail or not inflater.eof:
                 raise BadPayload(f"The payload inflates past {self.max_inflated_size} bytes.")
-        # Skip the URL-safe mixin's own decoding, done above.
-        return super(URLSafeSerializerMixin, self).load_payload(data, *args, **kwargs)
+        return data
 
     def dump_payload(self, obj: t.Any) -> bytes:
         # Compressing a small session never makes the cookie shorter; skip the attempt.
@@ -356,13 +407,13 @@ class SecureCookieSessionInterface(SessionInterface):
                     samesite=samesite,
                     httponly=httponly,
                 )
-                response.vary.add("Cookie")
+                _vary_on_cookie(response)
             elif accessed:
-                response.vary.add("Cookie")
+                _vary_on_cookie(response)
             return
         if not self.should_set_cookie(app, session):
             if accessed:
-                response.vary.add("Cookie")
+                _vary_on_cookie(response)
             return
         expires = self.get_expiration_time(app, session)
         val = self.get_signing_serializer(app).dumps(dict(session))  # type: ignore[union-attr]
@@ -377,4 +428,14 @@ class SecureCookieSessionInterface(SessionInterface):
             partitioned=partitioned,
             samesite=samesite,
         )
-        response.vary.add("Cookie")
+        _vary_on_cookie(response)
+
+
+def _vary_on_cookie(response: Response) -> None:
+    """``response.vary.add("Cookie")``, without parsing a Vary header the response lacks."""
+    headers = response.headers
+    for key, _ in headers.items():
+        if key.lower() == "vary":
+            response.vary.add("Cookie")
+            return
+    headers.add("Vary", "Cookie")

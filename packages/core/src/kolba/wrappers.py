@@ -9,7 +9,12 @@ import typing as t
 
 from http import HTTPStatus
 
-from werkzeug.datastructures import Authorization, Headers
+from werkzeug.datastructures import (
+    Authorization,
+    EnvironHeaders,
+    Headers,
+    ImmutableMultiDict,
+)
 from werkzeug.exceptions import (
     BadHost,
     BadRequest,
@@ -17,6 +22,7 @@ from werkzeug.exceptions import (
     HTTPException,
     RequestEntityTooLarge,
 )
+from werkzeug.http import parse_cookie
 from werkzeug.utils import cached_property, get_content_type
 from werkzeug.wrappers import Request as _WRequest
 from werkzeug.wrappers import Response as _WResponse
@@ -60,6 +66,9 @@ def host_is_valid(host: str) -> bool:
             except UnicodeError:
                 return False
     return True
+
+
+_parsed_cookies: dict[str, ImmutableMultiDict[str, str]] = {}
 
 
 class _GuardedStream:
@@ -202,6 +211,26 @@ class Request(_WRequest):
         length = self.content_length
         limit = self.max_content_length if length is None else None
         return _GuardedStream(stream, limit, length)  # type: ignore[return-value]
+
+    @cached_property
+    def cookies(self) -> ImmutableMultiDict[str, str]:
+        """The request's cookies. The parsed form of a ``Cookie`` header is immutable and
+        shared by the requests that send the same header."""
+        header = self.environ.get("HTTP_COOKIE")
+        if (
+            header is None
+            or len(header) > 8192
+            or self.dict_storage_class is not ImmutableMultiDict
+            or type(self.headers) is not EnvironHeaders
+        ):
+            return super().cookies  # type: ignore[no-any-return]
+        cookies = _parsed_cookies.get(header)
+        if cookies is None:
+            cookies = parse_cookie(header, cls=ImmutableMultiDict)
+            if len(_parsed_cookies) >= 512:
+                _parsed_cookies.clear()
+            _parsed_cookies[header] = cookies
+        return cookies
 
     @property
     def host(self) -> str:

@@ -121,8 +121,29 @@ class DefaultJSONProvider(JSONProvider):
     def response(self, *args: t.Any, **kwargs: t.Any) -> Response:
         """Return a JSON response; indented in debug mode unless :attr:`compact` says otherwise."""
         obj = self._prepare_response_obj(args, kwargs)
-        if self._pretty():
+        pretty = self._pretty()
+        if type(self).dumps is DefaultJSONProvider.dumps:
+            # What dumps gives, with the encoder built once per settings, not per response.
+            body = self._encoder(pretty).encode(obj)
+        elif pretty:
             body = self.dumps(obj, indent=2)
         else:
             body = self.dumps(obj, separators=(",", ":"))
         return self._response_class()(f"{body}\n", mimetype=self.mimetype)
+
+    def _encoder(self, pretty: bool) -> json.JSONEncoder:
+        settings = (self.default, self.ensure_ascii, self.sort_keys, pretty)
+        encoders: dict[tuple[t.Any, ...], json.JSONEncoder] = self.__dict__.setdefault(
+            "_encoders", {}
+        )
+        encoder = encoders.get(settings)
+        if encoder is None:
+            if len(encoders) > 16:
+                encoders.clear()
+            encoder = encoders[settings] = json.JSONEncoder(
+                default=self.default,
+                ensure_ascii=self.ensure_ascii,
+                sort_keys=self.sort_keys,
+                **({"indent": 2} if pretty else {"separators": (",", ":")}),  # type: ignore[arg-type]
+            )
+        return encoder

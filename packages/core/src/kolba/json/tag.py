@@ -163,10 +163,13 @@ class TagDateTime(JSONTag):
         return parse_date(value)
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
 class TaggedJSONSerializer:
     """Serializer with tags for the types in :attr:`default_tags`; :meth:`register` adds more."""
 
-    __slots__ = ("order", "tags")
+    __slots__ = ("order", "scalars_pass", "tags")
 
     default_tags: t.ClassVar[list[type[JSONTag]]] = [
         TagDict,
@@ -182,6 +185,9 @@ class TaggedJSONSerializer:
     def __init__(self) -> None:
         self.tags: dict[str, JSONTag] = {}
         self.order: list[JSONTag] = []
+        #: Whether only the default tags are registered, none of which tags a plain str,
+        #: int, float, bool or None: those then pass without running every check.
+        self.scalars_pass = True
         for cls in self.default_tags:
             self.register(cls)
 
@@ -193,6 +199,7 @@ class TaggedJSONSerializer:
         A tag key that is already registered raises ``KeyError`` unless ``force`` is true.
         """
         tag = tag_class(self)
+        self.scalars_pass = self.scalars_pass and tag_class in TaggedJSONSerializer.default_tags
         key = tag.key
         if key:
             if not force and key in self.tags:
@@ -205,6 +212,8 @@ class TaggedJSONSerializer:
 
     def tag(self, value: t.Any) -> t.Any:
         """Return ``value`` converted to its tagged JSON form."""
+        if value.__class__ in _SCALARS and self.scalars_pass:
+            return value
         for tag in self.order:
             if tag.check(value):
                 return tag.tag(value)
