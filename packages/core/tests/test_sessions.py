@@ -850,3 +850,51 @@ def test_http_error_while_saving_the_session_goes_to_the_error_handlers():
     assert response.get_json() == {"error": "busy", "detail": "The session store is not answering."}
     assert response.headers["X-Request-Id"] == "abc"
     assert _StoreDownInterface.saves == 1
+
+
+# --- verified cookies are remembered, their age is not --------------------------------------
+
+
+def test_a_remembered_cookie_still_expires(app, monkeypatch):
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=60)
+    cookie = serializer(app, "test secret").dumps({"user": "eve"})
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    assert client.get("/get/user").text == "eve"
+    assert client.get("/get/user").text == "eve"  # now answered from the verified cookies
+    real_time = time.time
+    monkeypatch.setattr(time, "time", lambda: real_time() + 120)
+    assert client.get("/get/user").text == "None"
+
+
+def test_a_remembered_cookie_is_not_accepted_under_another_key(app):
+    cookie = serializer(app, "test secret").dumps({"user": "eve"})
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    assert client.get("/get/user").text == "eve"
+    app.config["SECRET_KEY"] = "rotated secret"
+    assert client.get("/get/user").text == "None"
+
+
+def test_each_request_gets_its_own_session_dict_from_a_remembered_cookie(app):
+    cookie = serializer(app, "test secret").dumps({"items": ["a"]})
+
+    @app.get("/append")
+    def append():
+        session["items"].append("b")
+        return ",".join(session["items"])
+
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    assert client.get("/append").text == "a,b"
+    client.set_cookie("session", cookie)
+    assert client.get("/append").text == "a,b"
+
+
+def test_a_forged_payload_is_refused_after_the_genuine_cookie_was_seen(app):
+    cookie = serializer(app, "test secret").dumps({"user": "eve"})
+    client = app.test_client()
+    client.set_cookie("session", cookie)
+    assert client.get("/get/user").text == "eve"
+    client.set_cookie("session", with_forged_payload(cookie, {"user": "admin"}))
+    assert client.get("/get/user").text == "None"
