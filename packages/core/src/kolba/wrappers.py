@@ -69,6 +69,7 @@ def host_is_valid(host: str) -> bool:
 
 
 _parsed_cookies: dict[str, ImmutableMultiDict[str, str]] = {}
+_parsed_queries: dict[bytes, ImmutableMultiDict[str, str]] = {}
 
 
 class _GuardedStream:
@@ -211,6 +212,21 @@ class Request(_WRequest):
         length = self.content_length
         limit = self.max_content_length if length is None else None
         return _GuardedStream(stream, limit, length)  # type: ignore[return-value]
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict[str, str]:  # type: ignore[override]
+        """The parsed query string. Like :attr:`cookies`, the parsed form of a query string
+        is immutable and shared by the requests that send the same one."""
+        query = self.query_string
+        if not query or len(query) > 2048 or self.parameter_storage_class is not ImmutableMultiDict:
+            return super().args  # type: ignore[return-value]
+        args = _parsed_queries.get(query)
+        if args is None:
+            args = super().args  # type: ignore[assignment]
+            if len(_parsed_queries) >= 512:
+                _parsed_queries.clear()
+            _parsed_queries[query] = args  # type: ignore[assignment]
+        return args  # type: ignore[return-value]
 
     @cached_property
     def cookies(self) -> ImmutableMultiDict[str, str]:
