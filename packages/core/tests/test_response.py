@@ -397,3 +397,85 @@ def test_redirect_to_a_target_with_a_line_break_is_a_400():  # kolba-specific
     assert rv.status_code == 400
     assert b"line break" in rv.data
     assert "Set-Cookie" not in rv.headers
+
+
+# --- the short paths of Response give what werkzeug's general ones give ---------------------
+
+
+def _wsgi(response, method="GET"):
+    from werkzeug.test import EnvironBuilder
+
+    environ = EnvironBuilder(method=method).get_environ()
+    started = []
+    body = b"".join(response(environ, lambda status, headers: started.append((status, headers))))
+    return started[0][0], started[0][1], body
+
+
+class _WerkzeugResponse(Response):
+    """A subclass overriding set_data and get_app_iter: kolba must take werkzeug's paths."""
+
+    def set_data(self, value):
+        super().set_data(value)
+
+    def get_app_iter(self, environ):
+        return super().get_app_iter(environ)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("héllo",),
+        (b"bytes",),
+        ("created", 201),
+        ("teapot", "418 I'M A TEAPOT"),
+        ("plain", None, None, "text/plain"),
+        ("", 204),
+        ("not modified", 304),
+        ("with header", 200, {"X-A": "1"}),
+        ('{"a": 1}', None, None, "application/json"),
+    ],
+)
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_short_paths_match_werkzeugs(args, method):
+    ours = Response(*args)
+    theirs = _WerkzeugResponse(*args)
+    assert not _WerkzeugResponse._plain_init and not _WerkzeugResponse._plain_call
+    assert ours.status == theirs.status and ours.status_code == theirs.status_code
+    assert list(ours.headers) == list(theirs.headers)
+    assert ours.get_data() == theirs.get_data()
+    assert _wsgi(Response(*args), method) == _wsgi(_WerkzeugResponse(*args), method)
+
+
+def test_a_response_with_a_location_gets_werkzeugs_header_fixes():
+    response = Response("moved", 302)
+    response.headers["Location"] = "/caf\u00e9"
+    _, headers, _ = _wsgi(response)
+    assert ("Location", "/caf%C3%A9") in headers
+
+
+def test_close_callbacks_run_for_a_buffered_response():
+    closed = []
+    response = Response("bye")
+    response.call_on_close(lambda: closed.append(True))
+    app_iter = response(
+        __import__("werkzeug.test").test.EnvironBuilder().get_environ(), lambda *a: None
+    )
+    assert b"".join(app_iter) == b"bye"
+    app_iter.close()
+    assert closed == [True]
+
+
+def test_a_subclass_with_another_default_mimetype_is_honoured():
+    class Plain(Response):
+        default_mimetype = "text/plain"
+
+    assert Plain("x").headers["Content-Type"] == "text/plain; charset=utf-8"
+    assert Plain("x").content_length == 1
+
+
+def test_changing_the_body_after_building_keeps_the_length_right():
+    response = Response("short")
+    response.set_data("a longer body")
+    status, headers, body = _wsgi(response)
+    assert body == b"a longer body"
+    assert ("Content-Length", "13") in headers

@@ -26,6 +26,7 @@ from werkzeug.http import parse_cookie
 from werkzeug.utils import cached_property, get_content_type
 from werkzeug.wrappers import Request as _WRequest
 from werkzeug.wrappers import Response as _WResponse
+from werkzeug.wsgi import _get_server
 
 from . import json
 from .globals import _cv_app
@@ -199,6 +200,30 @@ class Request(_WRequest):
     view_args: dict[str, t.Any] | None = None
     #: The HTTP exception raised while matching (404, 405, a redirect), if any.
     routing_exception: HTTPException | None = None
+
+    def __init__(
+        self, environ: WSGIEnvironment, populate_request: bool = True, shallow: bool = False
+    ) -> None:
+        # werkzeug's attributes, set as its constructor sets them; the UTF-8 decoding of the
+        # WSGI path strings is skipped when they are ASCII, where it changes nothing.
+        self.method = environ.get("REQUEST_METHOD", "GET").upper()
+        self.scheme = environ.get("wsgi.url_scheme", "http")
+        self.server = _get_server(environ)
+        root_path = environ.get("SCRIPT_NAME") or ""
+        if not root_path.isascii():
+            root_path = root_path.encode("latin1").decode(errors="replace")
+        self.root_path = root_path.rstrip("/")
+        path = environ.get("PATH_INFO") or ""
+        if not path.isascii():
+            path = path.encode("latin1").decode(errors="replace")
+        self.path = "/" + path.lstrip("/")
+        self.query_string = environ.get("QUERY_STRING", "").encode("latin1")
+        self.headers = EnvironHeaders(environ)
+        self.remote_addr = environ.get("REMOTE_ADDR")
+        self.environ = environ
+        self.shallow = shallow
+        if populate_request and not shallow:
+            environ["werkzeug.request"] = self
 
     max_content_length = _ConfigLimit("MAX_CONTENT_LENGTH")
     max_form_memory_size = _ConfigLimit("MAX_FORM_MEMORY_SIZE")
