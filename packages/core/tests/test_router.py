@@ -189,3 +189,16 @@ def test_404_and_405_are_decided_without_binding(compiled_app):
         with compiled_app.test_request_context(path, method=method) as ctx:
             assert ctx.routing_exception.code == code
             assert ctx._url_adapter is _sentinel
+
+
+def test_a_slash_away_from_a_rule_left_to_werkzeug_is_werkzeugs_answer():
+    app = Kolba(__name__, static_folder=None)
+    view = lambda **kw: "ok"  # noqa: E731
+    # One endpoint, two rules differing by defaults: the router leaves them to werkzeug.
+    app.add_url_rule("/articles/", "articles", view, defaults={"page": 1})
+    app.add_url_rule("/articles/page/<int:page>", "articles", view)
+    app.add_url_rule("/<name>", "name", view)
+    for path in ["/articles", "/articles/", "/articles/page/2", "/other", "/other/"]:
+        for method in ["GET", "POST"]:
+            ours, theirs = _compare(app, path, method)
+            assert ours == theirs, (path, method)

@@ -926,7 +926,7 @@ class Kolba(Scaffold):
         """
         rv_class = rv.__class__
         if rv_class is str or rv_class is bytes:
-            return self.response_class(rv)
+            return self.response_class(rv)  # type: ignore[arg-type]
         if rv_class is dict or rv_class is list:
             return self.json.response(rv)
         if rv_class is self.response_class:
@@ -963,9 +963,7 @@ class Kolba(Scaffold):
                 # app through force_type.
                 page = _default_error_page(rv)
                 if page is None:
-                    rv = self.response_class(
-                        rv.get_body(environ), rv.code, rv.get_headers(environ)
-                    )
+                    rv = self.response_class(rv.get_body(environ), rv.code, rv.get_headers(environ))
                 else:
                     rv = self._error_page_response(rv, page, environ)
         if not isinstance(rv, self.response_class):

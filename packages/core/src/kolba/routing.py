@@ -26,6 +26,7 @@ if t.TYPE_CHECKING:
 
 _StaticEntry = tuple["Rule", frozenset[str] | None, t.Mapping[str, t.Any] | None]
 _DynamicEntry = tuple["Rule", frozenset[str] | None, "re.Pattern[str]"]
+_DynamicTable = dict[tuple[int, str | None], list[_DynamicEntry]]
 _VARIABLE = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*):)?(?P<name>[a-zA-Z_]\w*)>")
 
 
@@ -54,7 +55,7 @@ class Router:
         self.server_name = config["SERVER_NAME"]
         self.trusted_hosts = config["TRUSTED_HOSTS"]
         self.static: dict[str, list[_StaticEntry]] | None = None
-        self.dynamic: dict[tuple[int, str | None], list[_DynamicEntry]] = {}
+        self.dynamic: _DynamicTable = {}
         self.fallback_prefixes: tuple[str, ...] = ()
         # With trusted hosts the Host header must be checked by binding; with host or
         # subdomain matching a path alone does not decide the rule.
@@ -132,16 +133,18 @@ class Router:
         trailing slash) besides the static ones in the table at ``path`` itself, so its answer
         is known: 405 when ``static_hit``, else 404. Paths that are not plain ASCII, merge
         slashes, or fall under a rule the router does not compile are left to werkzeug."""
+        variants = (path, path[:-1]) if path.endswith("/") else (path, path + "/")
+        prefixes = self.fallback_prefixes
         if (
             not path.startswith("/")
             or not path.isascii()
             or "//" in path
-            or path.startswith(self.fallback_prefixes)
+            or variants[0].startswith(prefixes)
+            or variants[1].startswith(prefixes)
         ):
             return False
         static = self.static
         assert static is not None
-        variants = (path, path[:-1]) if path.endswith("/") else (path, path + "/")
         if variants[1] in static:
             return False
         if not static_hit and variants[0] in static:
@@ -178,6 +181,8 @@ class Router:
             # werkzeug tries static segments first: a rule one slash longer (a strict-slash
             # redirect) may win over the variable rule, so such paths are left to it.
             other = path + "/"
+            if other.startswith(self.fallback_prefixes):
+                return None
             static = self.static
             if static is not None and other in static:
                 return None
@@ -209,7 +214,7 @@ def _rule_count(app: Kolba) -> int:
 
 def _tables(
     app: Kolba,
-) -> tuple[dict[str, list[_StaticEntry]], dict[tuple[int, str | None], list[_DynamicEntry]], tuple[str, ...]]:
+) -> tuple[dict[str, list[_StaticEntry]], _DynamicTable, tuple[str, ...]]:
     """The path -> rules table of the rules without variables that the dict can decide; the
     compiled simple variable rules by their number of slashes; and the static prefixes of
     the rules neither covers, whose paths are left to werkzeug."""
@@ -240,8 +245,8 @@ def _tables(
                 prefixes.append(rule.rule.partition("<")[0])
             else:
                 first = rule.rule.split("/", 2)[1] if "/" in rule.rule else ""
-                key = (rule.rule.count("/"), None if "<" in first else first)
-                dynamic.setdefault(key, []).append((rule, methods, pattern))
+                index = (rule.rule.count("/"), None if "<" in first else first)
+                dynamic.setdefault(index, []).append((rule, methods, pattern))
             continue
         # PATH_INFO is a WSGI string: the UTF-8 bytes of the path read as latin-1.
         key = rule.rule.encode().decode("latin-1")
@@ -294,4 +299,3 @@ def suspicious_host(host: str) -> bool:
             _host_verdicts.clear()
         _host_verdicts[host] = verdict
     return verdict
-

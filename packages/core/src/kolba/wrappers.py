@@ -6,7 +6,6 @@ Limits such as ``MAX_CONTENT_LENGTH`` are read from the current app's config.
 from __future__ import annotations
 
 import typing as t
-
 from http import HTTPStatus
 
 from werkzeug.datastructures import (
@@ -239,7 +238,7 @@ class Request(_WRequest):
         return _GuardedStream(stream, limit, length)  # type: ignore[return-value]
 
     @cached_property
-    def args(self) -> ImmutableMultiDict[str, str]:  # type: ignore[override]
+    def args(self) -> ImmutableMultiDict[str, str]:
         """The parsed query string. Like :attr:`cookies`, the parsed form of a query string
         is immutable and shared by the requests that send the same one."""
         query = self.query_string
@@ -264,10 +263,12 @@ class Request(_WRequest):
             or self.dict_storage_class is not ImmutableMultiDict
             or type(self.headers) is not EnvironHeaders
         ):
-            return super().cookies  # type: ignore[no-any-return]
+            return super().cookies
         cookies = _parsed_cookies.get(header)
         if cookies is None:
-            cookies = parse_cookie(header, cls=ImmutableMultiDict)
+            cookies = t.cast(
+                "ImmutableMultiDict[str, str]", parse_cookie(header, cls=ImmutableMultiDict)
+            )
             if len(_parsed_cookies) >= 512:
                 _parsed_cookies.clear()
             _parsed_cookies[header] = cookies
@@ -442,7 +443,7 @@ class Response(_WResponse):
         if (
             self._plain_call
             and body.__class__ is list
-            and 200 <= status
+            and status >= 200
             and status != 204
             and status != 304
             and not self._on_close
@@ -460,7 +461,7 @@ class Response(_WResponse):
                 start_response(self._status, self.headers._list.copy())
                 if environ["REQUEST_METHOD"] == "HEAD":
                     return []
-                return body  # type: ignore[return-value]
+                return body
         return super().__call__(environ, start_response)
 
     def set_cookie(self, key: str, value: str | bytes = "", *args: t.Any, **kwargs: t.Any) -> None:

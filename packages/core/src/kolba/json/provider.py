@@ -144,6 +144,6 @@ class DefaultJSONProvider(JSONProvider):
                 default=self.default,
                 ensure_ascii=self.ensure_ascii,
                 sort_keys=self.sort_keys,
-                **({"indent": 2} if pretty else {"separators": (",", ":")}),  # type: ignore[arg-type]
+                **({"indent": 2} if pretty else {"separators": (",", ":")}),
             )
         return encoder
