@@ -855,12 +855,18 @@ def test_http_error_while_saving_the_session_goes_to_the_error_handlers():
 # --- verified cookies are remembered, their age is not --------------------------------------
 
 
-def test_a_remembered_cookie_still_expires(app, monkeypatch):
-    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=60)
-    cookie = serializer(app, "test secret").dumps({"user": "eve"})
+def client_seen_with(app, data):
+    """A client whose session cookie holds `data` and has been verified once by the app."""
+    cookie = serializer(app, "test secret").dumps(data)
     client = app.test_client()
     client.set_cookie("session", cookie)
-    assert client.get("/get/user").text == "eve"
+    assert client.get("/get/user").text == str(data.get("user"))
+    return client, cookie
+
+
+def test_a_remembered_cookie_still_expires(app, monkeypatch):
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=60)
+    client, _ = client_seen_with(app, {"user": "eve"})
     assert client.get("/get/user").text == "eve"  # now answered from the verified cookies
     real_time = time.time
     monkeypatch.setattr(time, "time", lambda: real_time() + 120)
@@ -868,10 +874,7 @@ def test_a_remembered_cookie_still_expires(app, monkeypatch):
 
 
 def test_a_remembered_cookie_is_not_accepted_under_another_key(app):
-    cookie = serializer(app, "test secret").dumps({"user": "eve"})
-    client = app.test_client()
-    client.set_cookie("session", cookie)
-    assert client.get("/get/user").text == "eve"
+    client, _ = client_seen_with(app, {"user": "eve"})
     app.config["SECRET_KEY"] = "rotated secret"
     assert client.get("/get/user").text == "None"
 
@@ -892,9 +895,6 @@ def test_each_request_gets_its_own_session_dict_from_a_remembered_cookie(app):
 
 
 def test_a_forged_payload_is_refused_after_the_genuine_cookie_was_seen(app):
-    cookie = serializer(app, "test secret").dumps({"user": "eve"})
-    client = app.test_client()
-    client.set_cookie("session", cookie)
-    assert client.get("/get/user").text == "eve"
+    client, cookie = client_seen_with(app, {"user": "eve"})
     client.set_cookie("session", with_forged_payload(cookie, {"user": "admin"}))
     assert client.get("/get/user").text == "None"

@@ -36,7 +36,6 @@ class Router:
     __slots__ = (
         "dynamic",
         "fallback_prefixes",
-        "plain_binding",
         "rule_count",
         "server_name",
         "static",
@@ -44,10 +43,6 @@ class Router:
     )
 
     def __init__(self, app: Kolba) -> None:
-        from .app import Kolba
-
-        # Matching may skip binding only while create_url_adapter is kolba's own.
-        self.plain_binding = Kolba.create_url_adapter
         url_map = app.url_map
         config = app.config
         url_map.update()
@@ -87,8 +82,7 @@ class Router:
             and not suspicious_host(environ.get("HTTP_HOST", ""))
             # werkzeug's matcher answers a WebSocket upgrade to a plain HTTP rule with 400.
             and "HTTP_UPGRADE" not in environ
-            and type(app).create_url_adapter is self.plain_binding
-            and "create_url_adapter" not in app.__dict__
+            and app._binds_plainly()
         ):
             path: str = environ.get("PATH_INFO", "")
             entries = static.get(path)
