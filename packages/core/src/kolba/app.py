@@ -30,6 +30,7 @@ from werkzeug.exceptions import (
     BadRequestKeyError,
     HTTPException,
     InternalServerError,
+    MethodNotAllowed,
 )
 from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, Rule
 from werkzeug.routing.exceptions import RoutingException
@@ -95,6 +96,7 @@ def _make_timedelta(value: timedelta | int | None) -> timedelta | None:
 
 _base_get_response = HTTPException.get_response
 _base_get_headers = HTTPException.get_headers
+_allow_get_headers = MethodNotAllowed.get_headers
 _HTML_TYPE = ("Content-Type", "text/html; charset=utf-8")
 _ANCHOR_SAFE = "%!#$&'()*+,/:;=?@"
 
@@ -1006,8 +1008,12 @@ class Kolba(Scaffold):
         page: an HTML body and the error's headers (``Allow`` of a 405 ...)."""
         response = self.response_class(page, e.code)
         headers = response.headers
-        if type(e).get_headers is _base_get_headers:
+        get_headers = type(e).get_headers
+        if get_headers is _base_get_headers:
             extra: t.Iterable[tuple[str, str]] = ()
+        elif get_headers is _allow_get_headers:
+            methods = e.valid_methods  # type: ignore[attr-defined]
+            extra = [("Allow", ", ".join(methods))] if methods else ()
         else:
             extra = [h for h in e.get_headers(environ) if h[0].lower() != "content-type"]
         if headers._list[0] != _HTML_TYPE:

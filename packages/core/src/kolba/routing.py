@@ -27,6 +27,9 @@ if t.TYPE_CHECKING:
 _StaticEntry = tuple["Rule", frozenset[str] | None, t.Mapping[str, t.Any] | None]
 _DynamicEntry = tuple["Rule", frozenset[str] | None, "re.Pattern[str]"]
 _DynamicTable = dict[tuple[int, str | None], list[_DynamicEntry]]
+#: A path's verdict in ``Router.decided``.
+_Decision = t.Union[tuple["Rule", frozenset[str] | None, dict[str, t.Any]], bool]
+_DECIDED_LIMIT = 4096
 _VARIABLE = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*):)?(?P<name>[a-zA-Z_]\w*)>")
 
 
@@ -34,6 +37,7 @@ class Router:
     """The compiled form of one app's URL map; see the module docstring."""
 
     __slots__ = (
+        "decided",
         "dynamic",
         "fallback_prefixes",
         "rule_count",
@@ -52,6 +56,11 @@ class Router:
         self.static: dict[str, list[_StaticEntry]] | None = None
         self.dynamic: _DynamicTable = {}
         self.fallback_prefixes: tuple[str, ...] = ()
+        #: What the tables decide about a path, whatever the method: its variable rule, the
+        #: methods that rule allows and its converted arguments; ``True`` when werkzeug's
+        #: answer is known to be 404 or 405 (see ``_alone``); ``None`` to ask werkzeug. Only
+        #: the standard converters are compiled, so the arguments depend on the path alone.
+        self.decided: dict[str, _Decision] = {}
         # With trusted hosts the Host header must be checked by binding; with host or
         # subdomain matching a path alone does not decide the rule.
         if (
@@ -86,27 +95,44 @@ class Router:
         ):
             path: str = environ.get("PATH_INFO", "")
             entries = static.get(path)
+            decided = self.decided
             if entries is not None:
                 method = environ.get("REQUEST_METHOD", "GET")
                 for rule, methods, defaults in entries:
                     if methods is None or method in methods:
                         return rule, dict(defaults) if defaults else {}
-                if self._alone(path, True):
+                alone = decided.get(path)
+                if alone is None:
+                    alone = self._decide(path, self._alone(path, True))
+                if alone is True:
                     allowed: set[str] = set()
                     for _, methods, _ in entries:
                         allowed.update(methods)  # type: ignore[arg-type]
                     raise MethodNotAllowed(valid_methods=sorted(allowed))
             else:
-                found = self._match_dynamic(path, environ)
-                if found is not None:
-                    return found
-                if self._alone(path, False):
+                decision = decided.get(path)
+                if decision is None:
+                    decision = self._decide(path, self._match_dynamic(path))
+                if decision is True:
                     raise NotFound()
+                if decision is not False:
+                    rule, methods, args = decision
+                    if methods is None or environ.get("REQUEST_METHOD", "GET") in methods:
+                        return rule, dict(args)
         adapter = ctx.url_adapter
         if adapter is None:
             return None
         rule, args = adapter.match(return_rule=True)
         return rule, dict(args)
+
+    def _decide(self, path: str, decision: _Decision) -> _Decision:
+        """Remember ``decision`` for ``path``; the memory is bounded, as paths come from
+        clients."""
+        decided = self.decided
+        if len(decided) >= _DECIDED_LIMIT:
+            decided.clear()
+        decided[path] = decision
+        return decision
 
     def _candidates(self, path: str) -> list[_DynamicEntry]:
         """The compiled variable rules that could match ``path``: those with its number of
@@ -149,11 +175,10 @@ class Router:
                     return False
         return True
 
-    def _match_dynamic(
-        self, path: str, environ: t.Mapping[str, t.Any]
-    ) -> tuple[Rule, dict[str, t.Any]] | None:
-        """The rule of a path that exactly one simple variable rule matches, with its method
-        allowed; ``None`` leaves the request to werkzeug.
+    def _match_dynamic(self, path: str) -> _Decision:
+        """What the tables decide about ``path`` when it is not a static rule: the one simple
+        variable rule that matches it, with its allowed methods and converted arguments;
+        ``True`` when werkzeug would answer 404; ``False`` to leave the path to werkzeug.
 
         Deciding only unambiguous paths keeps werkzeug's priorities out of the question: a
         path that two rules match, that a rule the router does not compile might match (its
@@ -161,39 +186,37 @@ class Router:
         werkzeug's matcher.
         """
         if not path.isascii() or path.startswith(self.fallback_prefixes):
-            return None
+            return False
         found = None
         for entry in self._candidates(path):
             hit = entry[2].fullmatch(path)
             if hit is not None:
                 if found is not None:
-                    return None
+                    return False
                 found = entry, hit
         if found is None:
-            return None
+            return self._alone(path, False)
         if not path.endswith("/"):
             # werkzeug tries static segments first: a rule one slash longer (a strict-slash
             # redirect) may win over the variable rule, so such paths are left to it.
             other = path + "/"
             if other.startswith(self.fallback_prefixes):
-                return None
+                return False
             static = self.static
             if static is not None and other in static:
-                return None
+                return False
             for entry in self._candidates(other):
                 if entry[2].fullmatch(other) is not None:
-                    return None
+                    return False
         (rule, methods, _), hit = found
-        if methods is not None and environ.get("REQUEST_METHOD", "GET") not in methods:
-            return None
         args: dict[str, t.Any] = dict(rule.defaults) if rule.defaults else {}
         converters = rule._converters
         try:
             for name, value in hit.groupdict().items():
                 args[name] = converters[name].to_python(value)
         except ValidationError:
-            return None
-        return rule, args
+            return False
+        return rule, methods, args
 
 
 def _rule_count(app: Kolba) -> int:
