@@ -5,6 +5,7 @@ import pytest
 from werkzeug.exceptions import HTTPException
 
 from kolba import Kolba
+from kolba import request as kolba_request
 from kolba.ctx import _sentinel
 
 RULES = [
@@ -202,3 +203,33 @@ def test_a_slash_away_from_a_rule_left_to_werkzeug_is_werkzeugs_answer():
         for method in ["GET", "POST"]:
             ours, theirs = _compare(app, path, method)
             assert ours == theirs, (path, method)
+
+
+def test_remembered_paths_answer_each_method_and_give_fresh_view_args(compiled_app):
+    client = compiled_app.test_client()
+    seen = []
+
+    @compiled_app.get("/orders/<int:id>")
+    def order(id):
+        seen.append(kolba_request.view_args)
+        kolba_request.view_args["id"] = -1  # a view that changes its arguments
+        return str(id)
+
+    for _ in range(3):
+        assert client.get("/orders/5").text == "5"
+        response = client.post("/orders/5")
+        assert response.status_code == 405
+        assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+        assert client.get("/orders/five").status_code == 404
+    assert seen[0] is not seen[1]
+
+
+def test_remembered_paths_are_bounded(compiled_app, monkeypatch):
+    from kolba import routing
+
+    monkeypatch.setattr(routing, "_DECIDED_LIMIT", 8)
+    client = compiled_app.test_client()
+    for n in range(50):
+        assert client.get(f"/api/v1/items/{n}").status_code == 200
+        assert client.get(f"/nowhere/{n}").status_code == 404
+    assert len(compiled_app._router_cache.decided) <= 8
