@@ -453,6 +453,63 @@ def test_a_response_with_a_location_gets_werkzeugs_header_fixes():
     assert ("Location", "/caf%C3%A9") in headers
 
 
+@pytest.mark.parametrize(
+    "moved",
+    [
+        [("Location", "/caf\u00e9?q=\u00fc ber#top")],
+        [("Location", "https://example.org/a b")],
+        [("Content-Location", "/items/\u00e9")],
+        [("Location", "/one"), ("Location", "/two")],
+        [("Location", "/x"), ("X-A", "1"), ("Content-Location", "/y z")],
+    ],
+)
+@pytest.mark.parametrize("status", [301, 302, 201, 204, 304])
+def test_location_headers_match_werkzeugs(moved, status):
+    def build(cls):
+        response = cls("moved", status)
+        for key, value in moved:
+            response.headers.add(key, value)
+        return response
+
+    assert _wsgi(build(Response)) == _wsgi(build(_WerkzeugResponse))
+    environ = __import__("werkzeug.test").test.EnvironBuilder().get_environ()
+    ours = build(Response).get_wsgi_headers(environ)
+    assert list(ours) == list(build(_WerkzeugResponse).get_wsgi_headers(environ))
+
+
+def test_autocorrected_locations_are_werkzeugs():
+    class Absolute(Response):
+        autocorrect_location_header = True
+
+    response = Absolute("moved", 302)
+    response.headers["Location"] = "/next"
+    _, headers, _ = _wsgi(response)
+    assert ("Location", "http://localhost/next") in headers
+
+
+def test_a_routing_redirect_is_the_apps_response_class(app, client):
+    class Tagged(Response):
+        pass
+
+    app.response_class = Tagged
+    seen = []
+
+    @app.get("/cart/")
+    def cart():
+        return "cart"
+
+    @app.after_request
+    def record(response):
+        seen.append(type(response))
+        return response
+
+    response = client.get("/cart?x=1")
+    assert response.status_code == 308
+    assert response.headers["Location"] == "http://localhost/cart/?x=1"
+    assert b'href="http://localhost/cart/?x=1"' in response.data
+    assert seen == [Tagged]
+
+
 def test_close_callbacks_run_for_a_buffered_response():
     closed = []
     response = Response("bye")

@@ -36,6 +36,7 @@ from werkzeug.routing import BuildError, Map, MapAdapter, RequestRedirect, Rule
 from werkzeug.routing.exceptions import RoutingException
 from werkzeug.sansio.utils import get_host
 from werkzeug.utils import cached_property
+from werkzeug.utils import redirect as _redirect
 from werkzeug.wrappers import Response as BaseResponse
 from werkzeug.wsgi import get_host as _wsgi_get_host
 
@@ -958,7 +959,11 @@ class Kolba(Scaffold):
             )
         if isinstance(rv, HTTPException):
             environ = _cv_request.get().environ
-            if rv.response is not None or type(rv).get_response is not _base_get_response:
+            if rv.__class__ is RequestRedirect and rv.response is None:
+                # What RequestRedirect.get_response gives, built as this app's response
+                # class directly rather than converted from werkzeug's.
+                rv = _redirect(rv.new_url, rv.code, self.response_class)
+            elif rv.response is not None or type(rv).get_response is not _base_get_response:
                 rv = rv.get_response(environ)
             else:
                 # Build the error page directly instead of running the exception as a WSGI
@@ -1025,8 +1030,6 @@ class Kolba(Scaffold):
     def redirect(self, location: str, code: int = 302) -> BaseResponse:
         """Return a redirect response; used by :func:`kolba.redirect`. A target with a line
         break or NUL (header injection) is refused with 400."""
-        from werkzeug.utils import redirect as _redirect
-
         if "\r" in location or "\n" in location or "\0" in location:
             # Redirect targets often come from the query string (?next=...): refusing them is
             # the client's error, not a server error.

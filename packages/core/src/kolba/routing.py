@@ -28,7 +28,7 @@ _StaticEntry = tuple["Rule", frozenset[str] | None, t.Mapping[str, t.Any] | None
 _DynamicEntry = tuple["Rule", frozenset[str] | None, "re.Pattern[str]"]
 _DynamicTable = dict[tuple[int, str | None], list[_DynamicEntry]]
 #: A path's verdict in ``Router.decided``.
-_Decision = t.Union[tuple["Rule", frozenset[str] | None, dict[str, t.Any]], bool]
+_Decision = tuple["Rule", frozenset[str] | None, dict[str, t.Any]] | bool
 _DECIDED_LIMIT = 4096
 _VARIABLE = re.compile(r"<(?:(?P<converter>[a-zA-Z_][a-zA-Z0-9_]*):)?(?P<name>[a-zA-Z_]\w*)>")
 
@@ -116,9 +116,12 @@ class Router:
                 if decision is True:
                     raise NotFound()
                 if decision is not False:
-                    rule, methods, args = decision
-                    if methods is None or environ.get("REQUEST_METHOD", "GET") in methods:
-                        return rule, dict(args)
+                    found_rule, found_methods, found_args = decision
+                    if (
+                        found_methods is None
+                        or environ.get("REQUEST_METHOD", "GET") in found_methods
+                    ):
+                        return found_rule, dict(found_args)
         adapter = ctx.url_adapter
         if adapter is None:
             return None

@@ -22,6 +22,7 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 from werkzeug.http import parse_cookie
+from werkzeug.urls import iri_to_uri
 from werkzeug.utils import cached_property, get_content_type
 from werkzeug.wrappers import Request as _WRequest
 from werkzeug.wrappers import Response as _WResponse
@@ -358,6 +359,56 @@ _INIT_METHODS = ("set_data", "status", "_clean_status")
 _CALL_METHODS = ("get_wsgi_response", "get_wsgi_headers", "get_app_iter", "iter_encoded", "close")
 
 
+def _ready_headers(response: Response) -> list[tuple[str, str]] | None:
+    """A copy of the header list werkzeug's ``get_wsgi_headers`` would send for ``response``,
+    when the only fix-ups that apply are turning a ``Location`` or ``Content-Location`` into a
+    URI; ``None`` when the length must be computed or dropped, or a header is repeated.
+    """
+    status = response._status_code
+    if status < 200 or status == 204 or status == 304:
+        return None
+    headers = response.headers._list
+    has_length = False
+    moved = False
+    for key, _ in headers:
+        lower = key.lower()
+        if lower == "content-length":
+            has_length = True
+        elif lower == "location" or lower == "content-location":
+            moved = True
+    if not has_length:
+        return None
+    if not moved:
+        return headers.copy()
+    if response.autocorrect_location_header:
+        return None
+    ready = []
+    seen = set()
+    for key, value in headers:
+        lower = key.lower()
+        if lower == "location" or lower == "content-location":
+            if lower in seen:
+                return None
+            seen.add(lower)
+            value = _uri(value)
+        ready.append((key, value))
+    return ready
+
+
+_uris: dict[str, str] = {}
+
+
+def _uri(iri: str) -> str:
+    """``iri_to_uri(iri)``, remembered for the few redirect targets an app sends."""
+    uri = _uris.get(iri)
+    if uri is None:
+        uri = iri_to_uri(iri)
+        if len(_uris) >= 1024:
+            _uris.clear()
+        _uris[iri] = uri
+    return uri
+
+
 class Response(_WResponse):
     """The response object used by default in kolba: HTML unless told otherwise.
 
@@ -438,27 +489,17 @@ class Response(_WResponse):
         header and a status that keeps its body, goes out as it is: that is what werkzeug's
         fix-ups would leave of it.
         """
-        status = self._status_code
         body = self.response
         if (
             self._plain_call
             and body.__class__ is list
-            and status >= 200
-            and status != 204
-            and status != 304
             and not self._on_close
             and not self.direct_passthrough
+            and all(chunk.__class__ is bytes for chunk in body)
         ):
-            length = None
-            for key, value in self.headers._list:
-                lower = key.lower()
-                if lower == "content-length":
-                    length = value
-                elif lower == "location" or lower == "content-location":
-                    length = None
-                    break
-            if length is not None and all(chunk.__class__ is bytes for chunk in body):
-                start_response(self._status, self.headers._list.copy())
+            headers = _ready_headers(self)
+            if headers is not None:
+                start_response(self._status, headers)
                 if environ["REQUEST_METHOD"] == "HEAD":
                     return []
                 return body
@@ -478,21 +519,12 @@ class Response(_WResponse):
         Responses kolba builds carry their Content-Length already; for those, with no
         Location header and a status that keeps its body, the headers go out as they are.
         """
-        status = self.status_code
-        if status < 200 or status == 204 or status == 304:
-            return super().get_wsgi_headers(environ)
-        has_length = False
-        for key, _ in self.headers:
-            lower = key.lower()
-            if lower == "content-length":
-                has_length = True
-            elif lower == "location" or lower == "content-location":
-                return super().get_wsgi_headers(environ)
-        if not has_length:
+        ready = _ready_headers(self)
+        if ready is None:
             return super().get_wsgi_headers(environ)
         # A copy, as werkzeug gives, without re-validating values that were checked when set.
         headers = Headers.__new__(Headers)
-        headers._list = self.headers._list.copy()
+        headers._list = ready
         return headers
 
     @property
