@@ -57,6 +57,11 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--frameworks", default="kolba,flask")
+    parser.add_argument(
+        "--scenarios",
+        default=",".join(SCENARIOS),
+        help="comma-separated scenario names from bench.py (default: %(default)s)",
+    )
     parser.add_argument("--run", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run:
@@ -67,7 +72,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("bench_callgrind: valgrind is not installed (Debian: apt-get install valgrind)")
     print(f"instructions per request (callgrind), {args.requests} requests after {WARMUP} warm")
     for framework in args.frameworks.split(","):
-        for scenario in SCENARIOS:
+        for scenario in args.scenarios.split(","):
             base = instructions(framework, scenario, 0)
             total = instructions(framework, scenario, args.requests)
             per_request = (total - base) / args.requests

@@ -29,13 +29,35 @@ This typically means that you attempted to use functionality that needed an acti
 request. Use app.test_request_context() to set up a request context while testing.\
 """
 
+
+class _Proxy(LocalProxy[t.Any]):
+    """werkzeug's ``LocalProxy`` (``isinstance`` checks, ``_get_current_object`` and every
+    operator behave the same), with attribute and item access done in one call instead of
+    through a descriptor and a bound partial: views read ``request.form`` and
+    ``session["user"]`` many times per request."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> t.Any:
+        return getattr(self._get_current_object(), name)
+
+    def __getitem__(self, key: t.Any) -> t.Any:
+        return self._get_current_object()[key]
+
+    def __setitem__(self, key: t.Any, value: t.Any) -> None:
+        self._get_current_object()[key] = value
+
+    def __contains__(self, key: t.Any) -> bool:
+        return key in self._get_current_object()
+
+
 _cv_app: ContextVar[AppContext] = ContextVar("kolba.app_ctx")
 _cv_request: ContextVar[RequestContext] = ContextVar("kolba.request_ctx")
 
-app_ctx: AppContext = LocalProxy(_cv_app, unbound_message=_no_app_msg)  # type: ignore[assignment]
-current_app: Kolba = LocalProxy(_cv_app, "app", unbound_message=_no_app_msg)  # type: ignore[assignment]
-g: _AppCtxGlobals = LocalProxy(_cv_app, "g", unbound_message=_no_app_msg)  # type: ignore[assignment]
+app_ctx: AppContext = _Proxy(_cv_app, unbound_message=_no_app_msg)  # type: ignore[assignment]
+current_app: Kolba = _Proxy(_cv_app, "app", unbound_message=_no_app_msg)  # type: ignore[assignment]
+g: _AppCtxGlobals = _Proxy(_cv_app, "g", unbound_message=_no_app_msg)  # type: ignore[assignment]
 
-request_ctx: RequestContext = LocalProxy(_cv_request, unbound_message=_no_req_msg)  # type: ignore[assignment]
-request: Request = LocalProxy(_cv_request, "request", unbound_message=_no_req_msg)  # type: ignore[assignment]
-session: SessionMixin = LocalProxy(_cv_request, "session", unbound_message=_no_req_msg)  # type: ignore[assignment]
+request_ctx: RequestContext = _Proxy(_cv_request, unbound_message=_no_req_msg)  # type: ignore[assignment]
+request: Request = _Proxy(_cv_request, "request", unbound_message=_no_req_msg)  # type: ignore[assignment]
+session: SessionMixin = _Proxy(_cv_request, "session", unbound_message=_no_req_msg)  # type: ignore[assignment]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import typing as t
 from http import HTTPStatus
+from io import BytesIO
+from urllib.parse import unquote
 
 from werkzeug.datastructures import (
     Authorization,
@@ -21,12 +23,14 @@ from werkzeug.exceptions import (
     HTTPException,
     RequestEntityTooLarge,
 )
+from werkzeug.formparser import FormDataParser
 from werkzeug.http import parse_cookie
 from werkzeug.urls import iri_to_uri
 from werkzeug.utils import cached_property, get_content_type
 from werkzeug.wrappers import Request as _WRequest
 from werkzeug.wrappers import Response as _WResponse
-from werkzeug.wsgi import _get_server
+from werkzeug.wsgi import LimitedStream, _get_server
+from werkzeug.wsgi import get_content_length as _wsgi_content_length
 
 from . import json
 from .globals import _cv_app
@@ -233,10 +237,32 @@ class Request(_WRequest):
     def stream(self) -> t.IO[bytes]:
         """The body, limited by ``MAX_CONTENT_LENGTH`` (also when it is chunked), that turns a
         body the server cannot deliver into a 400."""
-        stream = _WRequest.stream.fget(self)  # type: ignore[attr-defined]
+        if self.shallow:
+            return _WRequest.stream.fget(self)  # type: ignore[attr-defined,no-any-return]
+        # werkzeug's get_input_stream, step by step.
+        environ = self.environ
+        raw = environ["wsgi.input"]
+        length = _environ_content_length(environ)
+        limit = self.max_content_length
+        if length is not None and limit is not None and length > limit:
+            raise RequestEntityTooLarge()
+        stream: t.IO[bytes]
+        if "wsgi.input_terminated" in environ:
+            stream = raw if limit is None else LimitedStream(raw, limit, is_max=True)  # type: ignore[assignment]
+        elif length is None:
+            stream = BytesIO()
+        else:
+            stream = LimitedStream(raw, length)  # type: ignore[assignment]
         length = self.content_length
-        limit = self.max_content_length if length is None else None
-        return _GuardedStream(stream, limit, length)  # type: ignore[return-value]
+        return _GuardedStream(stream, limit if length is None else None, length)  # type: ignore[return-value]
+
+    @property
+    def content_length(self) -> int | None:
+        """The ``Content-Length`` as an int; ``None`` when absent or the body is chunked."""
+        headers = self.headers
+        if type(headers) is EnvironHeaders and headers.environ is self.environ:
+            return _environ_content_length(self.environ)
+        return super().content_length
 
     @cached_property
     def args(self) -> ImmutableMultiDict[str, str]:
@@ -284,7 +310,8 @@ class Request(_WRequest):
         return host
 
     def _load_form_data(self) -> None:
-        super()._load_form_data()
+        if not self._load_urlencoded():
+            super()._load_form_data()
         # In debug mode, a file field read from a form sent without multipart/form-data
         # says so, instead of a bare KeyError.
         ctx = _cv_app.get(None)
@@ -297,6 +324,32 @@ class Request(_WRequest):
             from .debughelpers import attach_enctype_error_multidict
 
             attach_enctype_error_multidict(self)
+
+    def _load_urlencoded(self) -> bool:
+        """Parse an ``application/x-www-form-urlencoded`` body as werkzeug's form parser does
+        (the same limits, items and silent failure on bad input), without building the
+        parser; ``False`` leaves other bodies, and customised parsing, to werkzeug."""
+        d = self.__dict__
+        if (
+            "form" in d
+            or self.mimetype != "application/x-www-form-urlencoded"
+            or self.form_data_parser_class is not FormDataParser
+            or type(self).make_form_data_parser is not _WRequest.make_form_data_parser
+            or type(self)._get_stream_for_parsing is not _WRequest._get_stream_for_parsing
+        ):
+            return False
+        length = self.content_length
+        limit = self.max_content_length
+        if limit is not None and length is not None and length > limit:
+            raise RequestEntityTooLarge()
+        stream = self._get_stream_for_parsing()
+        cls = self.parameter_storage_class
+        try:
+            form = cls(_form_items(stream.read().decode()))
+        except ValueError:
+            form = cls()
+        d["stream"], d["form"], d["files"] = stream, form, cls()
+        return True
 
     @property
     def authorization(self) -> Authorization | None:
@@ -338,6 +391,33 @@ class Request(_WRequest):
             if ctx is not None and ctx.app.debug:
                 raise
             raise BadRequest() from ebr
+
+
+def _environ_content_length(environ: WSGIEnvironment) -> int | None:
+    """werkzeug's ``get_content_length(environ)``, with a plain number read directly."""
+    value = environ.get("CONTENT_LENGTH")
+    if (
+        value is not None
+        and value.isdigit()
+        and value.isascii()
+        and environ.get("HTTP_TRANSFER_ENCODING") is None
+    ):
+        return int(value)
+    return _wsgi_content_length(environ)
+
+
+def _form_items(text: str) -> list[tuple[str, str]]:
+    """``parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote")``, as werkzeug
+    parses form bodies, with the unquoting skipped for fields that have nothing to unquote."""
+    items = []
+    for field in text.split("&"):
+        if field:
+            name, _, value = field.partition("=")
+            if "%" in field or "+" in field:
+                name = unquote(name.replace("+", " "), errors="werkzeug.url_quote")
+                value = unquote(value.replace("+", " "), errors="werkzeug.url_quote")
+            items.append((name, value))
+    return items
 
 
 _content_types: dict[str, str] = {}
