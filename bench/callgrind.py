@@ -8,6 +8,7 @@ requests; the difference in instructions, divided by N, is the cost of one reque
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -45,6 +46,8 @@ def instructions(framework: str, scenario: str, number: int) -> int:
             ],
             check=True,
             capture_output=True,
+            # A fixed hash seed: string hashing otherwise changes dict probing between runs.
+            env={**os.environ, "PYTHONHASHSEED": "0"},
             timeout=1800,
         )
         totals = re.search(r"^(?:summary|totals):\s+(\d+)", out.read_text(), re.MULTILINE)
@@ -58,9 +61,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--frameworks", default="kolba,flask")
     parser.add_argument(
-        "--scenarios",
-        default=",".join(SCENARIOS),
-        help="comma-separated scenario names from bench.py (default: %(default)s)",
+        "--scenario",
+        action="append",
+        help=f"a scenario name from bench.py; repeat for more (default: {', '.join(SCENARIOS)})",
     )
     parser.add_argument("--run", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -72,7 +75,7 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit("bench_callgrind: valgrind is not installed (Debian: apt-get install valgrind)")
     print(f"instructions per request (callgrind), {args.requests} requests after {WARMUP} warm")
     for framework in args.frameworks.split(","):
-        for scenario in args.scenarios.split(","):
+        for scenario in args.scenario or SCENARIOS:
             base = instructions(framework, scenario, 0)
             total = instructions(framework, scenario, args.requests)
             per_request = (total - base) / args.requests

@@ -900,8 +900,10 @@ class Kolba(Scaffold):
         """Run the ``teardown_appcontext`` functions, then send ``appcontext_tearing_down``."""
         if exc is _sentinel:
             exc = sys.exc_info()[1]
-        for func in reversed(self.teardown_appcontext_funcs):
-            self.ensure_sync(func)(exc)
+        funcs = self.teardown_appcontext_funcs
+        if funcs:
+            for func in reversed(funcs):
+                self.ensure_sync(func)(exc)
         if signals.appcontext_tearing_down.receivers:
             signals.appcontext_tearing_down.send(self, _async_wrapper=self.ensure_sync, exc=exc)
 

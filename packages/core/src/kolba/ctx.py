@@ -6,7 +6,6 @@ built only when something asks for them.
 
 from __future__ import annotations
 
-import contextvars
 import sys
 import typing as t
 from functools import update_wrapper
@@ -183,7 +182,10 @@ class AppContext(_PushPop):
                 self.app.do_teardown_appcontext(exc)
         finally:
             ctx = _cv_app.get()
-            _reset(_cv_app, self._cv_tokens.pop())
+            try:
+                _cv_app.reset(self._cv_tokens.pop())
+            except ValueError:
+                pass  # pushed in another Context; see RequestContext.pop
         if ctx is not self:
             raise AssertionError(f"Popped wrong app context. ({ctx!r} instead of {self!r})")
         if signals.appcontext_popped.receivers:
@@ -325,7 +327,14 @@ class RequestContext(_PushPop):
         finally:
             ctx = _cv_request.get()
             token, app_ctx = self._cv_tokens.pop()
-            _reset(_cv_request, token)
+            try:
+                _cv_request.reset(token)
+            except ValueError:
+                # A push made inside an ``async def`` view (``stream_with_context`` does
+                # one) happens in the view task's copy of the Context; popping it from the
+                # WSGI thread cannot undo it there, and need not: the outer push's token,
+                # reset later in this Context, restores the state.
+                pass
             if app_ctx is not None:
                 app_ctx.pop(exc)
             if ctx is not self:
@@ -335,16 +344,3 @@ class RequestContext(_PushPop):
         method = self.environ.get("REQUEST_METHOD")
         path = self.environ.get("PATH_INFO")
         return f"<RequestContext {method} {path!r} of {self.app.name!r}>"
-
-
-def _reset(var: contextvars.ContextVar[t.Any], token: contextvars.Token[t.Any]) -> None:
-    """Reset ``var`` to before ``token``'s push, when the push happened in this Context.
-
-    A push made inside an ``async def`` view (``stream_with_context`` does one) happens in the
-    view task's copy of the Context; popping it from the WSGI thread cannot undo it there, and
-    need not: the outer push's token, reset later in this Context, restores the state.
-    """
-    try:
-        var.reset(token)
-    except ValueError:
-        pass

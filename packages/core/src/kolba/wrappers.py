@@ -413,9 +413,12 @@ def _form_items(text: str) -> list[tuple[str, str]]:
     for field in text.split("&"):
         if field:
             name, _, value = field.partition("=")
-            if "%" in field or "+" in field:
+            if "%" in field:
                 name = unquote(name.replace("+", " "), errors="werkzeug.url_quote")
                 value = unquote(value.replace("+", " "), errors="werkzeug.url_quote")
+            elif "+" in field:
+                name = name.replace("+", " ")
+                value = value.replace("+", " ")
             items.append((name, value))
     return items
 
@@ -546,7 +549,7 @@ class Response(_WResponse):
                     if status.__class__ is int:
                         _statuses[status] = cleaned
                 self._status, self._status_code = cleaned
-                headers_ = self.headers = Headers()
+                headers_ = self.headers = Headers.__new__(Headers)
                 if mimetype is None:
                     headers_._list = [("Content-Length", str(len(body)))]
                 else:
@@ -575,7 +578,11 @@ class Response(_WResponse):
             and body.__class__ is list
             and not self._on_close
             and not self.direct_passthrough
-            and all(chunk.__class__ is bytes for chunk in body)
+            and (
+                body[0].__class__ is bytes
+                if len(body) == 1
+                else all(chunk.__class__ is bytes for chunk in body)
+            )
         ):
             headers = _ready_headers(self)
             if headers is not None:
