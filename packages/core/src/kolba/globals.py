@@ -30,25 +30,38 @@ request. Use app.test_request_context() to set up a request context while testin
 """
 
 
+_own = object.__getattribute__
+
+
 class _Proxy(LocalProxy[t.Any]):
     """werkzeug's ``LocalProxy`` (``isinstance`` checks, ``_get_current_object`` and every
     operator behave the same), with attribute and item access done in one call instead of
     through a descriptor and a bound partial: views read ``request.form`` and
-    ``session["user"]`` many times per request."""
+    ``session["user"]`` many times per request.
+
+    A public name (``request.path``, ``g.user``) is looked up on the current object
+    straight away, not first on the proxy, where it is never found; names starting with
+    ``_`` take the usual way (the proxy's own, then the object's).
+    """
 
     __slots__ = ()
 
+    def __getattribute__(self, name: str) -> t.Any:
+        if name[0] == "_":
+            return _own(self, name)
+        return getattr(_own(self, "_get_current_object")(), name)
+
     def __getattr__(self, name: str) -> t.Any:
-        return getattr(self._get_current_object(), name)
+        return getattr(_own(self, "_get_current_object")(), name)
 
     def __getitem__(self, key: t.Any) -> t.Any:
-        return self._get_current_object()[key]
+        return _own(self, "_get_current_object")()[key]
 
     def __setitem__(self, key: t.Any, value: t.Any) -> None:
-        self._get_current_object()[key] = value
+        _own(self, "_get_current_object")()[key] = value
 
     def __contains__(self, key: t.Any) -> bool:
-        return key in self._get_current_object()
+        return key in _own(self, "_get_current_object")()
 
 
 _cv_app: ContextVar[AppContext] = ContextVar("kolba.app_ctx")

@@ -208,11 +208,11 @@ class Request(_WRequest):
     def __init__(
         self, environ: WSGIEnvironment, populate_request: bool = True, shallow: bool = False
     ) -> None:
-        # werkzeug's attributes, set as its constructor sets them; the UTF-8 decoding of the
-        # WSGI path strings is skipped when they are ASCII, where it changes nothing.
+        # werkzeug's attributes, set as its constructor sets them (``headers`` and ``server``
+        # on first use); the UTF-8 decoding of the WSGI path strings is skipped when they are
+        # ASCII, where it changes nothing.
         self.method = environ.get("REQUEST_METHOD", "GET").upper()
         self.scheme = environ.get("wsgi.url_scheme", "http")
-        self.server = _get_server(environ)
         root_path = environ.get("SCRIPT_NAME") or ""
         if not root_path.isascii():
             root_path = root_path.encode("latin1").decode(errors="replace")
@@ -222,12 +222,26 @@ class Request(_WRequest):
             path = path.encode("latin1").decode(errors="replace")
         self.path = "/" + path.lstrip("/")
         self.query_string = environ.get("QUERY_STRING", "").encode("latin1")
-        self.headers = EnvironHeaders(environ)
         self.remote_addr = environ.get("REMOTE_ADDR")
         self.environ = environ
         self.shallow = shallow
         if populate_request and not shallow:
             environ["werkzeug.request"] = self
+
+    @cached_property
+    def headers(self) -> EnvironHeaders:  # type: ignore[override]
+        """The request headers, read from the environ."""
+        return EnvironHeaders(self.environ)
+
+    @cached_property
+    def server(self) -> tuple[str, int | None] | None:
+        """The server's ``(host, port)`` from ``SERVER_NAME`` and ``SERVER_PORT``."""
+        return _get_server(self.environ)
+
+    def close(self) -> None:
+        """Close the uploaded files' handles; a request that parsed no files has none."""
+        if self.__dict__.get("files"):
+            super().close()
 
     max_content_length = _ConfigLimit("MAX_CONTENT_LENGTH")
     max_form_memory_size = _ConfigLimit("MAX_FORM_MEMORY_SIZE")
