@@ -4,10 +4,11 @@ proxies) give what werkzeug's general paths give, and step aside for customised 
 import io
 
 import pytest
+from werkzeug.datastructures import Headers
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 from werkzeug.local import LocalProxy
-from werkzeug.test import EnvironBuilder
+from werkzeug.test import EnvironBuilder, run_wsgi_app
 from werkzeug.wrappers import Request as WerkzeugRequest
 
 from kolba import Kolba, Request, g, request, session
@@ -150,3 +151,119 @@ def test_the_context_proxies_are_werkzeug_proxies(app):
     with pytest.raises(RuntimeError, match="outside of application context"):
         g.user  # noqa: B018
     assert not request and repr(request) == "<_Proxy unbound>"
+
+
+class _Trickle(io.RawIOBase):
+    """A server's input stream that hands out at most `step` bytes per read, like a socket."""
+
+    def __init__(self, data, step):
+        self._data, self._step = data, step
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        size = self._step if size is None or size < 0 else min(size, self._step)
+        chunk, self._data = self._data[:size], self._data[size:]
+        return chunk
+
+
+def test_a_form_body_delivered_in_pieces_is_read_whole(app):
+    body = b"name=Ada+Lovelace&email=ada%40example.org"
+    environ = _environ(body)
+    environ["wsgi.input"] = _Trickle(body, 3)
+    with app.app_context():
+        req = Request(environ)
+        assert req.form.to_dict() == {"name": "Ada Lovelace", "email": "ada@example.org"}
+        assert req.stream.read() == b"" and req.get_data() == b""
+
+
+def test_a_form_body_cut_short_is_a_400_naming_the_cause(app, caplog):
+    @app.post("/")
+    def view():
+        return str(len(request.form))
+
+    environ = _environ(b"a=1&b=2")
+    environ["wsgi.input"] = _Trickle(b"a=1", 2)  # the client went away after 3 of 7 bytes
+    body, status, _ = run_wsgi_app(app, environ, buffered=True)
+    assert status.startswith("400")
+    assert b"could not be read completely" in b"".join(body)
+    assert "ended after 3 of 7 bytes" in caplog.text
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/x-www-form-urlencoded",
+        "Application/X-WWW-Form-Urlencoded; charset=UTF-8",
+        'multipart/form-data; boundary="abc"',
+        "text/plain;format=flowed; charset=latin-1",
+        "",
+        "garbage;;;=",
+    ],
+)
+def test_the_mimetype_and_its_parameters_are_werkzeugs_and_the_requests_own(app, content_type):
+    def environ():
+        return {**_environ(b""), "CONTENT_TYPE": content_type}
+
+    first, second, plain = Request(environ()), Request(environ()), WerkzeugRequest(environ())
+    assert first.mimetype == second.mimetype == plain.mimetype
+    assert first.mimetype_params == plain.mimetype_params
+    first.mimetype_params["changed"] = "yes"
+    assert "changed" not in second.mimetype_params
+    assert "changed" not in Request(environ()).mimetype_params
+
+
+class _OwnHeaders(Request):
+    """A request whose headers are not the environ's: kolba must read them, not the environ."""
+
+    @property
+    def headers(self):
+        return Headers({"Content-Type": "application/json", "Content-Length": "2"})
+
+
+def test_a_request_with_its_own_headers_is_read_through_them(app):
+    req = _OwnHeaders(_environ(b"a=1"))
+    assert req.mimetype == "application/json" and req.content_length == 2
+    replaced = Request(_environ(b"a=1"))
+    replaced.headers = Headers({"Content-Length": "5", "Content-Type": "text/plain"})
+    assert replaced.content_length == 5 and replaced.mimetype == "text/plain"
+
+
+def test_headers_and_server_are_werkzeugs(app):
+    environ = EnvironBuilder(
+        "/p", base_url="http://example.org:8080", headers={"X-Thing": "1"}
+    ).get_environ()
+    ours, plain = Request(environ), WerkzeugRequest(environ)
+    assert ours.server == plain.server == ("example.org", 8080)
+    assert dict(ours.headers) == dict(plain.headers) and ours.headers["X-Thing"] == "1"
+    assert ours.headers is ours.headers
+
+
+def test_uploaded_files_are_closed_with_the_request(app):
+    environ = EnvironBuilder(
+        method="POST", data={"f": (io.BytesIO(b"x" * 10), "a.txt")}
+    ).get_environ()
+    req = Request(environ)
+    upload = req.files["f"]
+    req.close()
+    assert upload.stream.closed
+    Request(_environ(b"a=1")).close()  # nothing parsed, nothing to close
+
+
+def test_the_proxies_reach_public_and_underscore_names_of_the_current_object(app):
+    @app.get("/items/<int:id>")
+    def view(id):
+        g._private = "p"
+        g.public = "q"
+        assert (g._private, g.public) == ("p", "q")
+        assert request._cached_json == (Ellipsis, Ellipsis)
+        assert request.path == "/items/7" and request.view_args == {"id": 7}
+        assert request._get_current_object().path == "/items/7"
+        with pytest.raises(AttributeError):
+            g.missing  # noqa: B018
+        with pytest.raises(AttributeError):
+            g._missing  # noqa: B018
+        return "ok"
+
+    assert app.test_client().get("/items/7").text == "ok"

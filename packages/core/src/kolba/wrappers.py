@@ -24,7 +24,7 @@ from werkzeug.exceptions import (
     RequestEntityTooLarge,
 )
 from werkzeug.formparser import FormDataParser
-from werkzeug.http import parse_cookie
+from werkzeug.http import parse_cookie, parse_options_header
 from werkzeug.urls import iri_to_uri
 from werkzeug.utils import cached_property, get_content_type
 from werkzeug.wrappers import Request as _WRequest
@@ -270,13 +270,38 @@ class Request(_WRequest):
         length = self.content_length
         return _GuardedStream(stream, limit if length is None else None, length)  # type: ignore[return-value]
 
+    def _headers_are_environ(self) -> bool:
+        """Whether :attr:`headers` are this request's environ, read as they are (so a header
+        can be read from the environ key directly)."""
+        headers = self.__dict__.get("headers")
+        if headers is None:
+            return type(self).headers is _LAZY_HEADERS  # not built yet, or overridden
+        return type(headers) is EnvironHeaders and headers.environ is self.environ
+
     @property
     def content_length(self) -> int | None:
         """The ``Content-Length`` as an int; ``None`` when absent or the body is chunked."""
-        headers = self.headers
-        if type(headers) is EnvironHeaders and headers.environ is self.environ:
+        if self._headers_are_environ():
             return _environ_content_length(self.environ)
         return super().content_length
+
+    def _parse_content_type(self) -> None:
+        # werkzeug's, with the parse of a Content-Type value done once per value.
+        d = self.__dict__
+        if "_parsed_content_type" not in d:
+            if self._headers_are_environ():
+                header = self.environ.get("CONTENT_TYPE", "")
+            else:
+                header = self.headers.get("Content-Type", "")
+            parsed = _parsed_content_types.get(header)
+            if parsed is None:
+                parsed = parse_options_header(header)
+                if len(header) <= 256:
+                    if len(_parsed_content_types) >= 512:
+                        _parsed_content_types.clear()
+                    _parsed_content_types[header] = parsed
+            # The parameters dict is the request's own: a view may change it.
+            d["_parsed_content_type"] = (parsed[0], dict(parsed[1]))
 
     @cached_property
     def args(self) -> ImmutableMultiDict[str, str]:
@@ -356,10 +381,34 @@ class Request(_WRequest):
         limit = self.max_content_length
         if limit is not None and length is not None and length > limit:
             raise RequestEntityTooLarge()
-        stream = self._get_stream_for_parsing()
+        environ = self.environ
+        if (
+            length is None
+            or "stream" in d
+            or "_cached_data" in d
+            or self.shallow
+            or "wsgi.input_terminated" in environ
+        ):
+            stream = self._get_stream_for_parsing()
+            body = stream.read()
+        else:
+            # The common case, a body of known length nobody has read: read it from the
+            # server's stream directly. A body cut short is a 400, as from `stream`; what is
+            # left for `stream` is the nothing werkzeug's exhausted stream would give.
+            reader = _GuardedStream(environ["wsgi.input"], None, length)
+            body = reader.read(length)
+            if len(body) < length:
+                chunks = [body]
+                remaining = length - len(body)
+                while remaining > 0:
+                    chunk = reader.read(remaining)
+                    chunks.append(chunk)
+                    remaining -= len(chunk)
+                body = b"".join(chunks)
+            stream = BytesIO()
         cls = self.parameter_storage_class
         try:
-            form = cls(_form_items(stream.read().decode()))
+            form = cls(_form_items(body.decode()))
         except ValueError:
             form = cls()
         d["stream"], d["form"], d["files"] = stream, form, cls()
@@ -405,6 +454,10 @@ class Request(_WRequest):
             if ctx is not None and ctx.app.debug:
                 raise
             raise BadRequest() from ebr
+
+
+_LAZY_HEADERS = Request.__dict__["headers"]
+_parsed_content_types: dict[str, tuple[str, dict[str, str]]] = {}
 
 
 def _environ_content_length(environ: WSGIEnvironment) -> int | None:
