@@ -18,6 +18,8 @@ from collections import Counter
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
+from ._bounded import remember
+
 if t.TYPE_CHECKING:
     from werkzeug.routing import Map, Rule
 
@@ -136,11 +138,7 @@ class Router:
     def _decide(self, path: str, decision: _Decision) -> _Decision:
         """Remember ``decision`` for ``path``; the memory is bounded, as paths come from
         clients."""
-        decided = self.decided
-        if len(decided) >= _DECIDED_LIMIT:
-            decided.clear()
-        decided[path] = decision
-        return decision
+        return remember(self.decided, path, decision, _DECIDED_LIMIT)
 
     def _candidates(self, path: str) -> list[_DynamicEntry]:
         """The compiled variable rules that could match ``path``: those with its number of
@@ -313,14 +311,14 @@ def suspicious_host(host: str) -> bool:
     app serves are remembered."""
     verdict = _host_verdicts.get(host)
     if verdict is None:
-        verdict = (
+        verdict = remember(
+            _host_verdicts,
+            host,
             len(host) > 63
             or ".." in host
             or host[:1] == "."
             or not host.isascii()
-            or "xn--" in host.lower()
+            or "xn--" in host.lower(),
+            1024,
         )
-        if len(_host_verdicts) >= 1024:
-            _host_verdicts.clear()
-        _host_verdicts[host] = verdict
     return verdict

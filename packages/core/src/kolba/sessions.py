@@ -25,6 +25,7 @@ from itsdangerous import (
 from itsdangerous.encoding import base64_decode, base64_encode
 from werkzeug.datastructures import CallbackDict
 
+from ._bounded import remember
 from .json.tag import TaggedJSONSerializer
 
 if t.TYPE_CHECKING:
@@ -250,9 +251,7 @@ class _SessionSerializer(URLSafeTimedSerializer):
                 continue
             payload = self._decode_payload(value)
             obj = Serializer.load_payload(self, payload)
-            if len(self._verified) >= 1024:
-                self._verified.clear()
-            self._verified[s] = (int(timestamp.timestamp()), payload)
+            remember(self._verified, s, (int(timestamp.timestamp()), payload), 1024)
             return obj
         assert last is not None
         raise last
@@ -346,9 +345,7 @@ class SecureCookieSessionInterface(SessionInterface):
                     "digest_method": digest_method,
                 },
             )
-            if len(_serializers) > 64:
-                _serializers.clear()
-            _serializers[cache_key] = serializer
+            remember(_serializers, cache_key, serializer, 64)
         return serializer
 
     def open_session(self, app: Kolba, request: Request) -> SecureCookieSession | None:

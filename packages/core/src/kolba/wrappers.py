@@ -33,6 +33,7 @@ from werkzeug.wsgi import LimitedStream, _get_server
 from werkzeug.wsgi import get_content_length as _wsgi_content_length
 
 from . import json
+from ._bounded import remember
 from .globals import _cv_app
 from .helpers import _split_blueprint_path
 
@@ -297,9 +298,7 @@ class Request(_WRequest):
             if parsed is None:
                 parsed = parse_options_header(header)
                 if len(header) <= 256:
-                    if len(_parsed_content_types) >= 512:
-                        _parsed_content_types.clear()
-                    _parsed_content_types[header] = parsed
+                    remember(_parsed_content_types, header, parsed, 512)
             # The parameters dict is the request's own: a view may change it.
             d["_parsed_content_type"] = (parsed[0], dict(parsed[1]))
 
@@ -312,11 +311,9 @@ class Request(_WRequest):
             return super().args  # type: ignore[return-value]
         args = _parsed_queries.get(query)
         if args is None:
-            args = super().args  # type: ignore[assignment]
-            if len(_parsed_queries) >= 512:
-                _parsed_queries.clear()
-            _parsed_queries[query] = args  # type: ignore[assignment]
-        return args  # type: ignore[return-value]
+            parsed: ImmutableMultiDict[str, str] = super().args  # type: ignore[assignment]
+            args = remember(_parsed_queries, query, parsed, 512)
+        return args
 
     @cached_property
     def cookies(self) -> ImmutableMultiDict[str, str]:
@@ -327,17 +324,13 @@ class Request(_WRequest):
             header is None
             or len(header) > 8192
             or self.dict_storage_class is not ImmutableMultiDict
-            or type(self.headers) is not EnvironHeaders
+            or not self._headers_are_environ()
         ):
             return super().cookies
         cookies = _parsed_cookies.get(header)
         if cookies is None:
-            cookies = t.cast(
-                "ImmutableMultiDict[str, str]", parse_cookie(header, cls=ImmutableMultiDict)
-            )
-            if len(_parsed_cookies) >= 512:
-                _parsed_cookies.clear()
-            _parsed_cookies[header] = cookies
+            parsed: ImmutableMultiDict[str, str] = parse_cookie(header, cls=ImmutableMultiDict)  # type: ignore[assignment]
+            cookies = remember(_parsed_cookies, header, parsed, 512)
         return cookies
 
     @property
@@ -552,10 +545,7 @@ def _uri(iri: str) -> str:
     """``iri_to_uri(iri)``, remembered for the few redirect targets an app sends."""
     uri = _uris.get(iri)
     if uri is None:
-        uri = iri_to_uri(iri)
-        if len(_uris) >= 1024:
-            _uris.clear()
-        _uris[iri] = uri
+        uri = remember(_uris, iri, iri_to_uri(iri), 1024)
     return uri
 
 

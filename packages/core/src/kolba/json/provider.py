@@ -15,6 +15,8 @@ from datetime import date
 
 from werkzeug.http import http_date
 
+from .._bounded import remember
+
 if t.TYPE_CHECKING:
     from ..app import Kolba
     from ..wrappers import Response
@@ -138,12 +140,11 @@ class DefaultJSONProvider(JSONProvider):
         )
         encoder = encoders.get(settings)
         if encoder is None:
-            if len(encoders) > 16:
-                encoders.clear()
-            encoder = encoders[settings] = json.JSONEncoder(
+            encoder = json.JSONEncoder(
                 default=self.default,
                 ensure_ascii=self.ensure_ascii,
                 sort_keys=self.sort_keys,
                 **({"indent": 2} if pretty else {"separators": (",", ":")}),
             )
+            remember(encoders, settings, encoder, 16)
         return encoder
