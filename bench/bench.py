@@ -7,6 +7,7 @@ Run it with `python3 -m nox -s bench` (add `-- --quick` for a smoke run). To add
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import io
 import platform
@@ -73,6 +74,15 @@ def create_app(fw: Framework) -> Any:
     @app.get("/api/items/<int:id>")
     def api_item(id: int) -> Any:
         return fw.jsonify(id=id, name=f"item {id}", tags=["a", "b"], ok=True)
+
+    catalogue = [
+        {"id": i, "name": f"item {i}", "price": i * 1.25, "tags": ["a", "b"], "stock": i % 7 != 0}
+        for i in range(50)
+    ]
+
+    @app.get("/api/items")
+    def api_items() -> Any:
+        return fw.jsonify(items=catalogue, total=len(catalogue), page=1)
 
     @app.get("/cookie")
     def cookie() -> Any:
@@ -182,6 +192,7 @@ SCENARIOS = [
     Scenario("hello text", "/"),
     Scenario("json dict", "/json"),
     Scenario("jsonify, dynamic route", "/api/items/42"),
+    Scenario("jsonify, 50 items", "/api/items"),
     Scenario("set_cookie", "/cookie"),
     Scenario("one before + one after hook", "/hooked/"),
     Scenario("blueprint route + url_for", "/shop/products/7"),
@@ -360,6 +371,37 @@ def main(argv: list[str] | None = None) -> None:
         print(
             f"{scenario.name:<32} {rates['flask']:>12,.0f} {rates['kolba']:>12,.0f} {ratio:>12.2f}"
         )
+    orjson_app = _orjson_app()
+    if orjson_app is None:
+        print("\n(orjson is not installed: the kolba[speed] rows are left out)")
+        return
+    print("\nkolba with OrjsonProvider (kolba[speed]), same bytes as the default provider")
+    print(header)
+    print("-" * len(header))
+    apps = {"flask": apps["flask"], "kolba": orjson_app}
+    for scenario in SCENARIOS:
+        if scenario.path.startswith(("/api/", "/json")):
+            rates = measure(scenario, apps, repeats, target)
+            ratio = rates["kolba"] / rates["flask"]
+            print(
+                f"{scenario.name:<32} {rates['flask']:>12,.0f} {rates['kolba']:>12,.0f}"
+                f" {ratio:>12.2f}"
+            )
+
+
+def _orjson_app() -> Any:
+    """The kolba app with ``OrjsonProvider``; ``None`` without orjson."""
+    try:
+        import orjson  # noqa: F401
+    except ImportError:
+        return None
+    from kolba.json.provider import OrjsonProvider
+
+    class OrjsonKolba(kolba.Kolba):
+        json_provider_class = OrjsonProvider
+
+    kolba_fw = next(fw for fw in FRAMEWORKS if fw.name == "kolba")
+    return create_app(dataclasses.replace(kolba_fw, app_class=OrjsonKolba))
 
 
 if __name__ == "__main__":

@@ -9,12 +9,21 @@ import json as _json
 import typing as t
 
 from ..globals import _cv_app
-from .provider import DefaultJSONProvider, JSONProvider
+from .provider import DefaultJSONProvider, JSONProvider, OrjsonProvider
 
 if t.TYPE_CHECKING:
     from ..wrappers import Response
 
-__all__ = ["DefaultJSONProvider", "JSONProvider", "dump", "dumps", "jsonify", "load", "loads"]
+__all__ = [
+    "DefaultJSONProvider",
+    "JSONProvider",
+    "OrjsonProvider",
+    "dump",
+    "dumps",
+    "jsonify",
+    "load",
+    "loads",
+]
 
 _default_provider = DefaultJSONProvider(None)
 
