@@ -233,3 +233,23 @@ def test_remembered_paths_are_bounded(compiled_app, monkeypatch):
         assert client.get(f"/api/v1/items/{n}").status_code == 200
         assert client.get(f"/nowhere/{n}").status_code == 404
     assert len(compiled_app._router_cache.decided) <= 8
+
+
+def test_each_405_gets_its_own_allowed_methods():
+    app = Kolba(__name__)
+    app.add_url_rule("/thing", "thing_get", lambda: "got", methods=["GET"])
+    app.add_url_rule("/thing", "thing_put", lambda: "put", methods=["PUT"])
+    seen = []
+
+    @app.errorhandler(405)
+    def not_allowed(e):
+        seen.append(list(e.valid_methods))
+        e.valid_methods.append("BREW")  # a handler changing its exception changes no other
+        return e
+
+    client = app.test_client()
+    for _ in range(3):
+        response = client.post("/thing")
+        assert response.status_code == 405
+    assert seen == [["GET", "HEAD", "OPTIONS", "PUT"]] * 3
+    assert response.headers["Allow"] == "GET, HEAD, OPTIONS, PUT, BREW"

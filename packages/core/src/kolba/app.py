@@ -1025,8 +1025,11 @@ class Kolba(Scaffold):
             extra = [h for h in e.get_headers(environ) if h[0].lower() != "content-type"]
         if headers._list[0] != _HTML_TYPE:
             headers["Content-Type"] = _HTML_TYPE[1]
-        for key, value in extra:
-            headers.add(key, value)
+        if get_headers is _allow_get_headers:
+            headers._list.extend(extra)  # method names: nothing for Headers.add to check
+        else:
+            for key, value in extra:
+                headers.add(key, value)
         return response
 
     def redirect(self, location: str, code: int = 302) -> BaseResponse:

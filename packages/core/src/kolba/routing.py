@@ -39,6 +39,7 @@ class Router:
     """The compiled form of one app's URL map; see the module docstring."""
 
     __slots__ = (
+        "allowed",
         "decided",
         "dynamic",
         "fallback_prefixes",
@@ -63,6 +64,8 @@ class Router:
         #: answer is known to be 404 or 405 (see ``_alone``); ``None`` to ask werkzeug. Only
         #: the standard converters are compiled, so the arguments depend on the path alone.
         self.decided: dict[str, _Decision] = {}
+        #: The sorted methods of the static rules at a path, for its 405's Allow header.
+        self.allowed: dict[str, tuple[str, ...]] = {}
         # With trusted hosts the Host header must be checked by binding; with host or
         # subdomain matching a path alone does not decide the rule.
         if (
@@ -112,10 +115,14 @@ class Router:
                 if alone is None:
                     alone = self._decide(path, self._alone(path, True))
                 if alone is True:
-                    allowed: set[str] = set()
-                    for _, methods, _ in entries:
-                        allowed.update(methods)  # type: ignore[arg-type]
-                    raise MethodNotAllowed(valid_methods=sorted(allowed))
+                    allowed = self.allowed.get(path)
+                    if allowed is None:
+                        methods_at_path: set[str] = set()
+                        for _, methods, _ in entries:
+                            methods_at_path.update(methods)  # type: ignore[arg-type]
+                        # One entry per static rule path, so this table is bounded.
+                        allowed = self.allowed[path] = tuple(sorted(methods_at_path))
+                    raise MethodNotAllowed(valid_methods=list(allowed))
             else:
                 decision = decided.get(path)
                 if decision is None:
