@@ -150,7 +150,7 @@ def test_the_context_proxies_are_werkzeug_proxies(app):
         session["x"]
     with pytest.raises(RuntimeError, match="outside of application context"):
         g.user  # noqa: B018
-    assert not request and repr(request) == "<_Proxy unbound>"
+    assert not request and repr(request) == "<LocalProxy unbound>"
 
 
 class _Trickle(io.RawIOBase):
@@ -267,3 +267,22 @@ def test_the_proxies_reach_public_and_underscore_names_of_the_current_object(app
         return "ok"
 
     assert app.test_client().get("/items/7").text == "ok"
+
+
+def test_a_host_werkzeug_blanks_but_idna_accepts_is_served_as_in_flask(app):
+    @app.get("/")
+    def view():
+        return repr(request.host)
+
+    def get(host):
+        # Straight to the app: werkzeug's test client cannot build URLs for such hosts.
+        environ = {**EnvironBuilder().get_environ(), "HTTP_HOST": host}
+        body, status, _ = run_wsgi_app(app, environ, buffered=True)
+        return int(status.split()[0]), b"".join(body).decode()
+
+    # werkzeug gives "" for non-ASCII host characters; IDNA accepts these, so Flask serves it.
+    assert get("ąśźäüжŠßя.com") == (200, "''")
+    assert get("example.org") == (200, "'example.org'")
+    status, text = get("xn--a.example")
+    assert status == 400 and "Invalid host name &#39;xn--a.example&#39;" in text
+    assert get("ж" * 70 + ".com")[0] == 400

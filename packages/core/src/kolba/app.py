@@ -25,7 +25,6 @@ import click
 from werkzeug.datastructures import Headers, ImmutableDict
 from werkzeug.exceptions import (
     Aborter,
-    BadHost,
     BadRequest,
     BadRequestKeyError,
     HTTPException,
@@ -62,7 +61,7 @@ from .scaffold import (
 )
 from .sessions import SecureCookieSessionInterface, SessionInterface
 from .templating import DispatchingJinjaLoader, Environment, _default_template_ctx_processor
-from .wrappers import Request, Response, host_is_valid
+from .wrappers import Request, Response, checked_host
 
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -1097,8 +1096,7 @@ class Kolba(Scaffold):
         server_name = _wsgi_get_host(environ).lower()
         if not _plain_host(server_name):
             # werkzeug encodes (IDNA) the name but lets undecodable xn-- labels through.
-            if not host_is_valid(server_name):
-                raise BadHost(f"Invalid host name {server_name!r}.")
+            checked_host(server_name, environ.get("HTTP_HOST"))
             return self.url_map.bind_to_environ(environ, subdomain=subdomain)
         return MapAdapter(
             self.url_map,

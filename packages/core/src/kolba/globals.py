@@ -8,7 +8,7 @@ from __future__ import annotations
 import typing as t
 from contextvars import ContextVar
 
-from werkzeug.local import LocalProxy
+from werkzeug.local import LocalProxy as _WerkzeugLocalProxy
 
 if t.TYPE_CHECKING:
     from .app import Kolba
@@ -33,11 +33,11 @@ request. Use app.test_request_context() to set up a request context while testin
 _own = object.__getattribute__
 
 
-class _Proxy(LocalProxy[t.Any]):
-    """werkzeug's ``LocalProxy`` (``isinstance`` checks, ``_get_current_object`` and every
-    operator behave the same), with attribute and item access done in one call instead of
-    through a descriptor and a bound partial: views read ``request.form`` and
-    ``session["user"]`` many times per request.
+class LocalProxy(_WerkzeugLocalProxy[t.Any]):
+    """werkzeug's ``LocalProxy``, under its name (``isinstance`` checks, ``repr``,
+    ``_get_current_object`` and every operator behave the same), with attribute and item
+    access done in one call instead of through a descriptor and a bound partial: views read
+    ``request.form`` and ``session["user"]`` many times per request.
 
     A public name (``request.path``, ``g.user``) is looked up on the current object
     straight away, not first on the proxy, where it is never found; names starting with
@@ -67,10 +67,10 @@ class _Proxy(LocalProxy[t.Any]):
 _cv_app: ContextVar[AppContext] = ContextVar("kolba.app_ctx")
 _cv_request: ContextVar[RequestContext] = ContextVar("kolba.request_ctx")
 
-app_ctx: AppContext = _Proxy(_cv_app, unbound_message=_no_app_msg)  # type: ignore[assignment]
-current_app: Kolba = _Proxy(_cv_app, "app", unbound_message=_no_app_msg)  # type: ignore[assignment]
-g: _AppCtxGlobals = _Proxy(_cv_app, "g", unbound_message=_no_app_msg)  # type: ignore[assignment]
+app_ctx: AppContext = LocalProxy(_cv_app, unbound_message=_no_app_msg)  # type: ignore[assignment]
+current_app: Kolba = LocalProxy(_cv_app, "app", unbound_message=_no_app_msg)  # type: ignore[assignment]
+g: _AppCtxGlobals = LocalProxy(_cv_app, "g", unbound_message=_no_app_msg)  # type: ignore[assignment]
 
-request_ctx: RequestContext = _Proxy(_cv_request, unbound_message=_no_req_msg)  # type: ignore[assignment]
-request: Request = _Proxy(_cv_request, "request", unbound_message=_no_req_msg)  # type: ignore[assignment]
-session: SessionMixin = _Proxy(_cv_request, "session", unbound_message=_no_req_msg)  # type: ignore[assignment]
+request_ctx: RequestContext = LocalProxy(_cv_request, unbound_message=_no_req_msg)  # type: ignore[assignment]
+request: Request = LocalProxy(_cv_request, "request", unbound_message=_no_req_msg)  # type: ignore[assignment]
+session: SessionMixin = LocalProxy(_cv_request, "session", unbound_message=_no_req_msg)  # type: ignore[assignment]

@@ -42,6 +42,18 @@ if t.TYPE_CHECKING:
     from werkzeug.routing import Rule
 
 
+def checked_host(host: str, header: str | None) -> str:
+    """``host``, werkzeug's ``get_host`` value, unless it is a name IDNA rejects (``BadHost``,
+    a 400). werkzeug's ``""`` (no Host header, or characters werkzeug does not allow) passes,
+    as in Flask, unless the header itself is a name IDNA rejects."""
+    if host:
+        if not host_is_valid(host):
+            raise BadHost(f"Invalid host name {host!r}.")
+    elif header and not host_is_valid(header):
+        raise BadHost(f"Invalid host name {header!r}.")
+    return host
+
+
 def host_is_valid(host: str) -> bool:
     """Whether ``host`` (``name[:port]``) is a name IDNA accepts both ways: labels of 1 to 63
     characters and ``xn--`` labels that decode. A Host header failing this is a 400 wherever
@@ -335,11 +347,14 @@ class Request(_WRequest):
 
     @property
     def host(self) -> str:
-        """The host the client asked for; a name IDNA rejects is a 400 (``BadHost``)."""
-        host = super().host
-        if not host_is_valid(host):
-            raise BadHost(f"Invalid host name {host!r}.")
-        return host
+        """The host the client asked for; a name IDNA rejects is a 400 (``BadHost``).
+
+        werkzeug gives ``""`` when there is no Host header or it holds characters werkzeug
+        does not allow in a host (any non-ASCII ones among them). As in Flask, the request
+        goes on without a host then (routing works; subdomains and external URLs do not),
+        unless the header is a name IDNA rejects.
+        """
+        return checked_host(super().host, self.environ.get("HTTP_HOST"))
 
     def _load_form_data(self) -> None:
         if not self._load_urlencoded():
