@@ -790,7 +790,10 @@ class Kolba(Scaffold):
                 for url_func in preprocessors.get(name, ()):
                     url_func(endpoint, view_args)
         plugins = self.plugins
-        if plugins.implemented("kolba_before_request"):
+        hooked = plugins._implemented.get("kolba_before_request")  # implemented()'s memo
+        if hooked is None:
+            hooked = plugins.implemented("kolba_before_request")
+        if hooked:
             rv = plugins.hook.kolba_before_request(app=self, request=request)
             if rv is not None:
                 return rv  # type: ignore[no-any-return]

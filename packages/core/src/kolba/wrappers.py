@@ -517,6 +517,13 @@ _INIT_METHODS = ("set_data", "status", "_clean_status")
 _CALL_METHODS = ("get_wsgi_response", "get_wsgi_headers", "get_app_iter", "iter_encoded", "close")
 
 
+#: The lower-case forms of the header names kolba itself sets, found without ``str.lower``.
+_LOWER_NAMES = {
+    name: name.lower()
+    for name in ("Content-Type", "Content-Length", "Set-Cookie", "Vary", "Location", "Allow")
+}
+
+
 def _ready_headers(response: Response) -> list[tuple[str, str]] | None:
     """A copy of the header list werkzeug's ``get_wsgi_headers`` would send for ``response``,
     when the only fix-ups that apply are turning a ``Location`` or ``Content-Location`` into a
@@ -529,7 +536,7 @@ def _ready_headers(response: Response) -> list[tuple[str, str]] | None:
     has_length = False
     moved = False
     for key, _ in headers:
-        lower = key.lower()
+        lower = _LOWER_NAMES.get(key) or key.lower()
         if lower == "content-length":
             has_length = True
         elif lower == "location" or lower == "content-location":
