@@ -135,3 +135,16 @@ def test_without_orjson_it_says_what_to_install(monkeypatch):
     monkeypatch.setitem(sys.modules, "orjson", None)
     with pytest.raises(RuntimeError, match=r"pip install 'kolba\[speed\]'"):
         OrjsonProvider(None)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"), [((1, "a"), {}), ((1e-7, 2**70), {}), ((), {"x": 1e-7}), ((), {})]
+)
+def test_several_arguments_and_keywords_match_the_default_provider(args, kwargs):
+    def body(provider_class):
+        app = Kolba(__name__)
+        app.json = provider_class(app)
+        with app.app_context():
+            return app.json.response(*args, **kwargs).get_data()
+
+    assert body(OrjsonProvider) == body(DefaultJSONProvider)

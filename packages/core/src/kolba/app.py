@@ -790,10 +790,7 @@ class Kolba(Scaffold):
                 for url_func in preprocessors.get(name, ()):
                     url_func(endpoint, view_args)
         plugins = self.plugins
-        hooked = plugins._implemented.get("kolba_before_request")  # implemented()'s memo
-        if hooked is None:
-            hooked = plugins.implemented("kolba_before_request")
-        if hooked:
+        if plugins.implemented("kolba_before_request"):
             rv = plugins.hook.kolba_before_request(app=self, request=request)
             if rv is not None:
                 return rv  # type: ignore[no-any-return]

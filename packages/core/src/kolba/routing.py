@@ -78,9 +78,8 @@ class Router:
     def current(self, app: Kolba) -> bool:
         """Whether this router still describes ``app``'s URL map and routing config."""
         config = app.config
-        url_map = app.url_map
         return (
-            self.rule_count == (-1 if url_map._remap else len(url_map._rules_by_endpoint))
+            self.rule_count == _rule_count(app)
             and config["SERVER_NAME"] == self.server_name
             and config["TRUSTED_HOSTS"] is self.trusted_hosts
         )
@@ -90,17 +89,13 @@ class Router:
         adapter to match with. Raises werkzeug's routing exceptions (404, 405, redirects)."""
         environ = ctx.environ
         static = self.static
-        # An overridden or patched create_url_adapter decides matching, as in Flask.
         app = ctx.app
-        host = environ.get("HTTP_HOST", "")
-        suspicious = _host_verdicts.get(host)
-        if suspicious is None:
-            suspicious = suspicious_host(host)
         if (
             static is not None
-            and not suspicious
+            and not suspicious_host(environ.get("HTTP_HOST", ""))
             # werkzeug's matcher answers a WebSocket upgrade to a plain HTTP rule with 400.
             and "HTTP_UPGRADE" not in environ
+            # An overridden or patched create_url_adapter decides matching, as in Flask.
             and app._binds_plainly()
         ):
             path: str = environ.get("PATH_INFO", "")

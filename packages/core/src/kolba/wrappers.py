@@ -404,15 +404,13 @@ class Request(_WRequest):
             # server's stream directly. A body cut short is a 400, as from `stream`; what is
             # left for `stream` is the nothing werkzeug's exhausted stream would give.
             reader = _GuardedStream(environ["wsgi.input"], None, length)
-            body = reader.read(length)
-            if len(body) < length:
-                chunks = [body]
-                remaining = length - len(body)
-                while remaining > 0:
-                    chunk = reader.read(remaining)
-                    chunks.append(chunk)
-                    remaining -= len(chunk)
-                body = b"".join(chunks)
+            chunks = []
+            remaining = length
+            while remaining > 0:
+                chunk = reader.read(remaining)  # an empty read before the end raises a 400
+                chunks.append(chunk)
+                remaining -= len(chunk)
+            body = b"".join(chunks)
             stream = BytesIO()
         cls = self.parameter_storage_class
         try:
@@ -517,13 +515,6 @@ _INIT_METHODS = ("set_data", "status", "_clean_status")
 _CALL_METHODS = ("get_wsgi_response", "get_wsgi_headers", "get_app_iter", "iter_encoded", "close")
 
 
-#: The lower-case forms of the header names kolba itself sets, found without ``str.lower``.
-_LOWER_NAMES = {
-    name: name.lower()
-    for name in ("Content-Type", "Content-Length", "Set-Cookie", "Vary", "Location", "Allow")
-}
-
-
 def _ready_headers(response: Response) -> list[tuple[str, str]] | None:
     """A copy of the header list werkzeug's ``get_wsgi_headers`` would send for ``response``,
     when the only fix-ups that apply are turning a ``Location`` or ``Content-Location`` into a
@@ -536,7 +527,7 @@ def _ready_headers(response: Response) -> list[tuple[str, str]] | None:
     has_length = False
     moved = False
     for key, _ in headers:
-        lower = _LOWER_NAMES.get(key) or key.lower()
+        lower = key.lower()
         if lower == "content-length":
             has_length = True
         elif lower == "location" or lower == "content-location":

@@ -193,7 +193,7 @@ class OrjsonProvider(DefaultJSONProvider):
         obj = self._prepare_response_obj(args, kwargs)
         body = self._orjson_body(obj)
         if body is None:
-            body = f"{self._encoder(False).encode(obj)}\n".encode()
+            return super().response(obj)
         return self._response_class()(body, mimetype=self.mimetype)
 
     def _orjson_body(self, obj: t.Any) -> bytes | None:
