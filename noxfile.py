@@ -220,6 +220,13 @@ def bench_callgrind(session: nox.Session) -> None:
 
 
 @nox.session
+def bench_floors(session: nox.Session) -> None:
+    """The hello, upload and 50-item jsonify targets next to the floors no framework goes below."""
+    session.install("./packages/core", "-r", "requirements/bench.txt")
+    session.run("python", "bench/floors.py", *session.posargs)
+
+
+@nox.session
 def bench_http(session: nox.Session) -> None:
     """kolba and Flask over HTTP behind gunicorn and granian, loaded by wrk on 127.0.0.1."""
     if shutil.which("wrk") is None and shutil.which("apt-get") and os.geteuid() == 0:

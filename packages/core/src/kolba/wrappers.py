@@ -524,6 +524,8 @@ def _ready_headers(response: Response) -> list[tuple[str, str]] | None:
     if status < 200 or status == 204 or status == 304:
         return None
     headers = response.headers._list
+    if len(headers) == 2 and headers[1][0] == "Content-Length" and headers[0][0] == "Content-Type":
+        return headers.copy()  # what Response builds from a str or bytes body
     has_length = False
     moved = False
     for key, _ in headers:
