@@ -426,3 +426,96 @@ def test_seed_000_request_json_get():
         return f"{request.json.get('name')} {request.json.get('age')}"
 
     assert app.test_client().post("/", json={"name": "zs", "age": 20}).text == "zs 20"
+
+
+# --- the compact response encoder ------------------------------------------------------------
+
+COMPACT_VALUES = [
+    "plain",
+    "naïve ✓ \u2028 \x7f \x00",
+    3.5,
+    float("nan"),
+    float("-inf"),
+    10**30,
+    None,
+    True,
+    [],
+    {},
+    {"b": [1, 2.25, {"z": None, "a": "é"}], "a": (1, 2), 3: "int key", None: "none key"},
+    [Point(1, 2), decimal.Decimal("1.10"), uuid.UUID(int=7), date(2024, 1, 2), Html()],
+]
+
+
+@pytest.mark.parametrize("value", COMPACT_VALUES, ids=repr)
+@pytest.mark.parametrize("ensure_ascii", [True, False])
+@pytest.mark.parametrize("sort_keys", [True, False])
+def test_response_body_is_what_dumps_gives(app, value, ensure_ascii, sort_keys):
+    app.json.ensure_ascii = ensure_ascii
+    app.json.sort_keys = sort_keys
+    try:
+        expected = app.json.dumps(value, separators=(",", ":"))
+    except TypeError:
+        with pytest.raises(TypeError):
+            app.json.response(value)
+        return
+    assert app.json.response(value).get_data(as_text=True) == expected + "\n"
+
+
+def test_response_circular_value_is_value_error_and_leaves_no_trace(app):
+    value: list = [1]
+    value.append(value)
+    with pytest.raises(ValueError, match="Circular reference detected"):
+        app.json.response(value)
+    value.pop()
+    assert app.json.response(value).get_data() == b"[1]\n"
+
+
+def test_response_after_failed_encoding_encodes_the_same_containers(app):
+    # The failure happens while `outer` is being encoded; encoding it again once it is fixed
+    # must not report it as a circular reference.
+    outer = {"a": [1], "b": object()}
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        app.json.response(outer)
+    outer["b"] = 2
+    assert app.json.response(outer).get_data() == b'{"a":[1],"b":2}\n'
+
+
+def test_response_encodings_in_two_threads_share_nothing(app):
+    # Thread A is stopped inside the encoding of `shared` (in `default`) while the main thread
+    # encodes the same list: a shared circular-reference table would see it twice.
+    import threading
+
+    started, release = threading.Event(), threading.Event()
+
+    class Slow:
+        pass
+
+    def default(o):
+        if isinstance(o, Slow):
+            if threading.current_thread() is not threading.main_thread():
+                started.set()
+                release.wait(5)
+            return "slow"
+        raise TypeError(type(o).__name__)
+
+    app.json.default = default
+    shared = [Slow()]
+    results: list = []
+    thread = threading.Thread(target=lambda: results.append(app.json.response(shared).data))
+    thread.start()
+    try:
+        assert started.wait(5)
+        assert app.json.response({"s": shared}).data == b'{"s":["slow"]}\n'
+    finally:
+        release.set()
+        thread.join(5)
+    assert results == [b'["slow"]\n']
+
+
+def test_response_without_the_c_accelerator_is_the_same(app, monkeypatch):
+    import kolba.json.provider as provider_module
+
+    value = {"b": [1.5, "é"], "a": None}
+    expected = app.json.response(value).data
+    monkeypatch.setattr(provider_module, "_c_make_encoder", None)
+    assert app.json.response(value).data == expected == b'{"a":null,"b":[1.5,"\\u00e9"]}\n'

@@ -10,10 +10,12 @@ import dataclasses
 import decimal
 import json
 import re
+import threading
 import typing as t
 import uuid
 import weakref
 from datetime import date
+from json import encoder as _json_encoder
 
 from werkzeug.http import http_date
 
@@ -128,12 +130,49 @@ class DefaultJSONProvider(JSONProvider):
         pretty = self._pretty()
         if type(self).dumps is DefaultJSONProvider.dumps:
             # What dumps gives, with the encoder built once per settings, not per response.
-            body = self._encoder(pretty).encode(obj)
+            body = self._encoder(pretty).encode(obj) if pretty else self._encode_compact(obj)
         elif pretty:
             body = self.dumps(obj, indent=2)
         else:
             body = self.dumps(obj, separators=(",", ":"))
         return self._response_class()(f"{body}\n", mimetype=self.mimetype)
+
+    def _encode_compact(self, obj: t.Any) -> str:
+        """``self._encoder(False).encode(obj)``, calling the standard library's C encoder
+        directly. ``JSONEncoder.encode`` builds a new C encoder on every call; this keeps one per
+        settings and thread, since its table of the containers being encoded (the circular
+        reference check) must not be shared by two encodings at once."""
+        make = _c_make_encoder
+        if make is None:  # a Python built without the _json accelerator
+            return self._encoder(False).encode(obj)
+        settings = (self.default, self.ensure_ascii, self.sort_keys)
+        try:
+            encoders = _thread_encoders.table
+        except AttributeError:
+            encoders = _thread_encoders.table = {}
+        encode = encoders.get(settings)
+        if encode is None:
+            encode = make(
+                {},
+                self.default,
+                _json_encoder.encode_basestring_ascii
+                if self.ensure_ascii
+                else _json_encoder.encode_basestring,
+                None,
+                ":",
+                ",",
+                self.sort_keys,
+                False,
+                True,
+            )
+            remember(encoders, settings, encode, 16)
+        try:
+            return "".join(encode(obj, 0))
+        except BaseException:
+            # An encoding that stopped part-way can leave containers in the table, which
+            # would turn a later encoding of them into a false "Circular reference detected".
+            encoders.pop(settings, None)
+            raise
 
     def _encoder(self, pretty: bool) -> json.JSONEncoder:
         settings = (self.default, self.ensure_ascii, self.sort_keys, pretty)
@@ -151,6 +190,11 @@ class DefaultJSONProvider(JSONProvider):
             remember(encoders, settings, encoder, 16)
         return encoder
 
+
+#: Each thread's C encoders, by settings: see ``DefaultJSONProvider._encode_compact``.
+_thread_encoders = threading.local()
+#: The standard library's C encoder factory (``None`` without its accelerator module).
+_c_make_encoder: t.Callable[..., t.Any] | None = getattr(_json_encoder, "c_make_encoder", None)
 
 #: Where orjson writes a float differently from Python's ``json``: a one-digit negative exponent
 #: (Python pads it: ``1e-08``), and ``0.0000...`` where Python writes an exponent. A match,
