@@ -500,6 +500,7 @@ def test_response_encodings_in_two_threads_share_nothing(app):
 
     app.json.default = default
     shared = [Slow()]
+    app.json.response(["warm"])  # an encoder for these settings is kept from here on
     results: list = []
     thread = threading.Thread(target=lambda: results.append(app.json.response(shared).data))
     thread.start()
@@ -519,3 +520,24 @@ def test_response_without_the_c_accelerator_is_the_same(app, monkeypatch):
     expected = app.json.response(value).data
     monkeypatch.setattr(provider_module, "_c_make_encoder", None)
     assert app.json.response(value).data == expected == b'{"a":null,"b":[1.5,"\\u00e9"]}\n'
+
+
+def test_response_from_inside_default_gets_its_own_encoder(app):
+    # `default` encodes `box`, which the outer encoding is inside of at that moment.
+    class Marker:
+        pass
+
+    box = {"m": Marker()}
+    calls = []
+
+    def default(o):
+        if isinstance(o, Marker):
+            calls.append(o)
+            if len(calls) == 1:
+                return app.json.response(box).get_data(as_text=True).strip()
+            return "inner"
+        raise TypeError(type(o).__name__)
+
+    app.json.default = default
+    app.json.response(["warm"])  # an encoder for these settings is kept from here on
+    assert app.json.response([box]).get_data(as_text=True) == '[{"m":"{\\"m\\":\\"inner\\"}"}]\n'

@@ -10,7 +10,6 @@ import dataclasses
 import decimal
 import json
 import re
-import threading
 import typing as t
 import uuid
 import weakref
@@ -139,18 +138,19 @@ class DefaultJSONProvider(JSONProvider):
 
     def _encode_compact(self, obj: t.Any) -> str:
         """``self._encoder(False).encode(obj)``, calling the standard library's C encoder
-        directly. ``JSONEncoder.encode`` builds a new C encoder on every call; this keeps one per
-        settings and thread, since its table of the containers being encoded (the circular
-        reference check) must not be shared by two encodings at once."""
+        directly: ``JSONEncoder.encode`` builds a new C encoder on every call.
+
+        An encoder is taken out of the table while it encodes, because its table of the
+        containers being encoded (the circular reference check) must serve one encoding at a
+        time: two threads, or a ``default`` function that encodes JSON itself, get two
+        encoders. An encoding that fails does not put its encoder back, since that table may
+        still hold entries.
+        """
         make = _c_make_encoder
         if make is None:  # a Python built without the _json accelerator
             return self._encoder(False).encode(obj)
         settings = (self.default, self.ensure_ascii, self.sort_keys)
-        try:
-            encoders = _thread_encoders.table
-        except AttributeError:
-            encoders = _thread_encoders.table = {}
-        encode = encoders.get(settings)
+        encode = _idle_encoders.pop(settings, None)
         if encode is None:
             encode = make(
                 {},
@@ -165,14 +165,9 @@ class DefaultJSONProvider(JSONProvider):
                 False,
                 True,
             )
-            remember(encoders, settings, encode, 16)
-        try:
-            return "".join(encode(obj, 0))
-        except BaseException:
-            # An encoding that stopped part-way can leave containers in the table, which
-            # would turn a later encoding of them into a false "Circular reference detected".
-            encoders.pop(settings, None)
-            raise
+        body = "".join(encode(obj, 0))
+        remember(_idle_encoders, settings, encode, 16)
+        return body
 
     def _encoder(self, pretty: bool) -> json.JSONEncoder:
         settings = (self.default, self.ensure_ascii, self.sort_keys, pretty)
@@ -191,8 +186,8 @@ class DefaultJSONProvider(JSONProvider):
         return encoder
 
 
-#: Each thread's C encoders, by settings: see ``DefaultJSONProvider._encode_compact``.
-_thread_encoders = threading.local()
+#: C encoders not encoding anything now, by settings: see ``DefaultJSONProvider._encode_compact``.
+_idle_encoders: dict[tuple[t.Any, ...], t.Callable[..., t.Any]] = {}
 #: The standard library's C encoder factory (``None`` without its accelerator module).
 _c_make_encoder: t.Callable[..., t.Any] | None = getattr(_json_encoder, "c_make_encoder", None)
 
