@@ -129,13 +129,20 @@ def site(demo: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[s
 
 
 def _wait_for_text(browser: Any, css: str, text: str) -> str:
-    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
     def shown(driver: Any) -> str | bool:
         found = driver.find_elements(By.CSS_SELECTOR, css)
-        content = " ".join(element.text for element in found)
+        try:
+            content = " ".join(element.text for element in found)
+        except WebDriverException as e:
+            # chromedriver's word for a stale element found just before a navigation
+            # replaced the document; any other error is a real one.
+            if "does not belong to the document" not in str(e):
+                raise
+            return False
         return content if text in content else False
 
     # An element read while the page is being replaced goes stale: read the new page instead.
